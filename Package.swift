@@ -1,0 +1,70 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Lifeboat",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "lifeboat", targets: ["LifeboatCLI"]),
+        // An application links `LifeboatKit` and picks engines through `LifeboatEngines`.
+        .library(name: "LifeboatKit", targets: ["LifeboatKit", "LifeboatSQLite", "LifeboatPostgres", "LifeboatEngines"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        // MARK: - C libraries from the system, over pkg-config
+        .systemLibrary(
+            name: "LifeboatCSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
+        .systemLibrary(
+            name: "LifeboatCLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
+        .systemLibrary(
+            name: "LifeboatCZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+
+        // MARK: - Library
+        .target(
+            name: "LifeboatKit",
+            dependencies: [
+                "LifeboatCZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "LifeboatSQLite", dependencies: ["LifeboatKit", "LifeboatCSQLite"]),
+        .target(name: "LifeboatPostgres", dependencies: ["LifeboatKit", "LifeboatCLibPQ"]),
+        .target(name: "LifeboatEngines", dependencies: ["LifeboatKit", "LifeboatSQLite", "LifeboatPostgres"]),
+
+        // MARK: - Command line
+        .executableTarget(
+            name: "LifeboatCLI",
+            dependencies: [
+                "LifeboatKit",
+                "LifeboatEngines",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: - Tests
+        .target(
+            name: "EngineConformance",
+            dependencies: ["LifeboatKit", "LifeboatEngines"],
+            path: "Tests/EngineConformance"
+        ),
+        .testTarget(name: "LifeboatKitTests", dependencies: ["LifeboatKit"]),
+        .testTarget(name: "LifeboatSQLiteTests", dependencies: ["LifeboatKit", "LifeboatSQLite", "LifeboatCSQLite", "EngineConformance"]),
+        .testTarget(name: "LifeboatPostgresTests", dependencies: ["LifeboatKit", "LifeboatPostgres", "LifeboatCLibPQ", "EngineConformance"]),
+        .testTarget(name: "LifeboatCLITests", dependencies: ["LifeboatKit", "LifeboatEngines"]),
+    ]
+)

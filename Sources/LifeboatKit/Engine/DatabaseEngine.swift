@@ -1,0 +1,99 @@
+import Foundation
+
+/// The one seam between the orchestration (`Run/`) and a database.
+///
+/// An engine does exactly the database-specific operations and nothing else: it never decides when
+/// to lock, snapshot, restore or refuse (that is policy, and lives in `Run/`), never reads the
+/// environment, and never calls back into the orchestration. Every engine must pass the shared
+/// conformance suite (`Tests/EngineConformance`).
+///
+/// An engine object is one open connection; it is used from one thread at a time.
+public protocol DatabaseEngine: AnyObject {
+    /// Which engine this is (`sqlite` / `postgres`), as written in manifests.
+    var kind: DatabaseURL.Engine { get }
+    /// The URL the engine was opened with (show `url.redacted`, never `url.original`).
+    var url: DatabaseURL { get }
+    /// What identifies this database among the snapshots of a shared backups folder: the SQLite
+    /// file's absolute path; PostgreSQL host, port and database name.
+    var identity: String { get }
+    /// The extension of a snapshot payload before `.gz` (`sqlite`, `pgdump`).
+    var snapshotExtension: String { get }
+
+    /// Engine versions for the manifest (`sqlite_version`, or `server_version` and `pg_dump_version`).
+    func versionInfo() throws -> [String: String]
+
+    // MARK: - Locking
+
+    /// Tries once to take the run lock named `key` (the history table's name) without waiting.
+    /// The orchestration polls this until `--lock-timeout`.
+    func tryLock(key: String) throws -> LockAttempt
+    /// Releases the run lock; harmless when not held.
+    func unlock() throws
+
+    // MARK: - History
+
+    /// Creates the history table when it does not exist (SPEC columns, quoted name).
+    func ensureHistoryTable(_ table: HistoryTable) throws
+    /// All history rows in version order; empty when the table does not exist yet.
+    func readHistory(_ table: HistoryTable) throws -> [HistoryRecord]
+    func insertHistory(_ record: HistoryRecord, into table: HistoryTable) throws
+    func deleteHistory(version: String, from table: HistoryTable) throws
+    func updateHistoryChecksum(version: String, checksum: String, in table: HistoryTable) throws
+
+    // MARK: - Transactions and SQL
+
+    func begin() throws
+    func commit() throws
+    func rollback() throws
+    /// Runs a script of one or more statements; throws `EngineError.statementFailed` with the
+    /// statement and its line in the file.
+    func execute(_ script: SQLScript) throws
+    /// Runs one statement and tells whether the first column of its first row is true: not false,
+    /// 0, NULL, and there was a row. Statements that return no columns count as true.
+    func evaluateAssertion(_ statement: SQLScript) throws -> Bool
+
+    // MARK: - Snapshots and schema
+
+    /// Writes the uncompressed payload (a SQLite database file, a `pg_dump` archive) into `sink`,
+    /// consistent as of one point in time; `scratch` is a folder for temporary files on the same
+    /// file system as the backups. Returns the number of payload bytes.
+    func writeSnapshot(to sink: ByteSink, scratch: URL) throws -> Int64
+    /// Replaces the database's contents with the payload read from `source`, all-or-nothing:
+    /// when it throws, the database is as it was.
+    func restoreSnapshot(from source: ByteSource, scratch: URL) throws
+    /// The normalised schema, stable for the same database, without the history table's rows.
+    func schema(excluding table: HistoryTable) throws -> String
+
+    /// Closes the connection; the engine is unusable afterwards.
+    func close()
+}
+
+/// The result of one attempt to take the run lock.
+public enum LockAttempt: Sendable, Equatable {
+    case acquired
+    /// Someone else holds it; `holder` says who when the engine can tell.
+    case busy(holder: String?)
+}
+
+/// Opens an engine for a URL. LifeboatKit knows no concrete engine; `LifeboatEngines` provides the
+/// standard factory, and tests may provide their own.
+public protocol DatabaseEngineFactory: Sendable {
+    func open(_ url: DatabaseURL, options: EngineOptions) throws -> DatabaseEngine
+}
+
+/// Settings an engine needs to open, decided by the caller (engines read no environment).
+public struct EngineOptions: Sendable {
+    /// Where to find `pg_dump`/`pg_restore` (nil: PATH, then /usr/lib/postgresql/*/bin).
+    public var postgresBinDirectory: String?
+    /// PostgreSQL `lock_timeout` for migration statements, in milliseconds (0 = none).
+    public var statementLockTimeoutMs: Int
+    /// Receives server notices and engine progress (shown at --verbose).
+    public var log: @Sendable (String) -> Void
+
+    public init(postgresBinDirectory: String? = nil, statementLockTimeoutMs: Int = 5_000,
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.postgresBinDirectory = postgresBinDirectory
+        self.statementLockTimeoutMs = statementLockTimeoutMs
+        self.log = log
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// A failure reported by a database engine, keeping the engine's own message and, for SQL, the
+/// statement and the line in the migration file.
+public enum EngineError: LifeboatError {
+    /// A statement failed. `line` is 1-based in `file` (SPEC: the error's line when the engine gives
+    /// a position, else the statement's first line).
+    case statementFailed(message: String, file: String?, line: Int?, statement: String?)
+    /// A verify query returned false, 0, NULL or no rows.
+    case assertionFailed(file: String?, line: Int?, statement: String)
+    /// The database could not be opened or reached (exit 2).
+    case cannotOpen(database: String, reason: String)
+    /// Anything else the engine could not do (reading history, closing, …).
+    case failed(String)
+    /// A snapshot could not be taken or restored (exit 5).
+    case snapshotFailed(String)
+
+    public var category: ErrorCategory {
+        switch self {
+        case .statementFailed, .assertionFailed, .failed: return .migrationFailed
+        case .cannotOpen: return .usage
+        case .snapshotFailed: return .snapshot
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .statementFailed(let message, let file, let line, let statement):
+            var text = message
+            if let file {
+                text = "\(file)\(line.map { ":\($0)" } ?? ""): \(message)"
+            } else if let line {
+                text = "line \(line): \(message)"
+            }
+            if let statement {
+                text += "\n  in statement: \(Self.abbreviate(statement))"
+            }
+            return text
+        case .assertionFailed(let file, let line, let statement):
+            let place = [file, line.map { String($0) }].compactMap { $0 }.joined(separator: ":")
+            return "\(place.isEmpty ? "" : place + ": ")verify query returned false, 0, NULL or no rows: \(Self.abbreviate(statement))"
+        case .cannotOpen(let database, let reason):
+            return "cannot open \(database): \(reason)"
+        case .failed(let message):
+            return message
+        case .snapshotFailed(let message):
+            return message
+        }
+    }
+
+    /// A statement on one line, cut at 200 characters, for messages.
+    static func abbreviate(_ statement: String) -> String {
+        let oneLine = statement.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
+        return oneLine.count > 200 ? String(oneLine.prefix(200)) + "…" : oneLine
+    }
+}

@@ -1,0 +1,31 @@
+/// A problem with what the user asked for: flags, environment, URLs, folders, connections (exit 2).
+public enum ConfigurationError: LifeboatError {
+    case badDatabaseURL(redacted: String, reason: String)
+    case badHistoryTableName(String)
+    case badOption(flag: String, value: String, reason: String)
+    case missingMigrationsFolder(String)
+    case cannotConnect(database: String, reason: String)
+    case confirmationRequired(command: String)
+    case unknownSnapshot(String)
+
+    public var category: ErrorCategory { .usage }
+
+    public var description: String {
+        switch self {
+        case .badDatabaseURL(let url, let reason):
+            return "bad --database-url '\(url)': \(reason)"
+        case .badHistoryTableName(let name):
+            return "bad --history-table '\(name)': use letters, digits and '_', starting with a letter or '_', at most 63 characters"
+        case .badOption(let flag, let value, let reason):
+            return "bad \(flag) '\(value)': \(reason)"
+        case .missingMigrationsFolder(let path):
+            return "the migrations folder '\(path)' does not exist; create it, or point --migrations (LIFEBOAT_MIGRATIONS) at yours"
+        case .cannotConnect(let database, let reason):
+            return "cannot connect to \(database): \(reason)"
+        case .confirmationRequired(let command):
+            return "\(command) changes the database and needs confirmation; without a terminal, pass --yes"
+        case .unknownSnapshot(let ref):
+            return "no complete snapshot '\(ref)' for this database in the backups folder; `lifeboat snapshots` lists them"
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+/// A parsed `--database-url`: which engine, where, and how to show it without its password.
+///
+/// Accepted forms (SPEC "Configuration"): `sqlite:relative/path.db`, `sqlite:/abs/path.db`,
+/// `sqlite:///abs/path.db`, `file:path.db`, and `postgres://` / `postgresql://` URLs with user,
+/// password, host, port, database and libpq query parameters.
+public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
+    public enum Engine: String, Sendable, Codable {
+        case sqlite
+        case postgres
+    }
+
+    /// The engine the URL names.
+    public let engine: Engine
+    /// The URL as the user wrote it. Holds the password: never print it; use `redacted`.
+    public let original: String
+
+    // SQLite
+    /// The database file, resolved against the current directory (SQLite only).
+    public let path: String?
+
+    // PostgreSQL
+    public let user: String?
+    public let password: String?
+    public let host: String?
+    public let port: Int?
+    public let database: String?
+    /// Query parameters in the order written (`sslmode`, `application_name`, `host`, …).
+    public let parameters: [(String, String)]
+
+    public static func == (lhs: DatabaseURL, rhs: DatabaseURL) -> Bool { lhs.original == rhs.original }
+
+    /// Parses a URL; throws `ConfigurationError.badDatabaseURL` naming the problem.
+    public init(_ text: String, relativeTo base: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) throws {
+        original = text
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let colon = trimmed.firstIndex(of: ":") else {
+            throw ConfigurationError.badDatabaseURL(redacted: Self.redact(text), reason: "it has no scheme; use sqlite:PATH or postgres://…")
+        }
+        let scheme = trimmed[..<colon].lowercased()
+        var rest = String(trimmed[trimmed.index(after: colon)...])
+        switch scheme {
+        case "sqlite", "sqlite3", "file":
+            engine = .sqlite
+            if rest.hasPrefix("//") {
+                rest.removeFirst(2)
+                // sqlite:///abs → "/abs"; sqlite://rel is unusual but means rel.
+            }
+            if let q = rest.firstIndex(of: "?") { rest = String(rest[..<q]) }
+            rest = rest.removingPercentEncoding ?? rest
+            guard !rest.isEmpty else {
+                throw ConfigurationError.badDatabaseURL(redacted: text, reason: "the SQLite URL names no file")
+            }
+            path = rest.hasPrefix("/") ? URL(fileURLWithPath: rest).standardizedFileURL.path
+                : base.appendingPathComponent(rest).standardizedFileURL.path
+            user = nil; password = nil; host = nil; port = nil; database = nil; parameters = []
+        case "postgres", "postgresql":
+            engine = .postgres
+            path = nil
+            guard let components = URLComponents(string: trimmed), rest.hasPrefix("//") else {
+                throw ConfigurationError.badDatabaseURL(redacted: Self.redact(text), reason: "it is not a valid postgres://user:password@host:port/database URL")
+            }
+            user = components.user.flatMap { $0.removingPercentEncoding ?? $0 }
+            password = components.password.flatMap { $0.removingPercentEncoding ?? $0 }
+            let h = components.host.flatMap { $0.removingPercentEncoding ?? $0 }
+            host = (h?.isEmpty ?? true) ? nil : h
+            if let p = components.port, !(1...65535).contains(p) {
+                throw ConfigurationError.badDatabaseURL(redacted: Self.redact(text), reason: "port \(p) is out of range")
+            }
+            port = components.port
+            var db = components.path
+            if db.hasPrefix("/") { db.removeFirst() }
+            db = db.removingPercentEncoding ?? db
+            database = db.isEmpty ? nil : db
+            parameters = (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }
+        default:
+            throw ConfigurationError.badDatabaseURL(redacted: Self.redact(text), reason: "unknown scheme '\(scheme)'; use sqlite:, file:, postgres:// or postgresql://")
+        }
+    }
+
+    /// The URL with any password replaced by `***`, safe for output, logs and manifests.
+    public var redacted: String { Self.redact(original) }
+
+    public var description: String { redacted }
+
+    /// Replaces the password part of `scheme://user:password@host` with `***`; other text is kept.
+    public static func redact(_ text: String) -> String {
+        guard let schemeEnd = text.range(of: "://") else { return text }
+        let afterScheme = text[schemeEnd.upperBound...]
+        // The authority ends at the first '/', '?' or '#' after the scheme; the password is between
+        // the first ':' and the last '@' inside it.
+        let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? afterScheme.endIndex
+        let authority = afterScheme[..<authorityEnd]
+        var result = text
+        if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+            result = String(text[..<text.index(after: colon)]) + "***" + String(text[at...])
+        }
+        // A password may also arrive as a query parameter.
+        return result.replacingOccurrences(of: #"([?&]password=)[^&#]*"#, with: "$1***", options: [.regularExpression, .caseInsensitive])
+    }
+}
