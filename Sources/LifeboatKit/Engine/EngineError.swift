@@ -55,3 +55,18 @@ public enum EngineError: LifeboatError {
         return oneLine.count > 200 ? String(oneLine.prefix(200)) + "…" : oneLine
     }
 }
+
+extension EngineError {
+    /// The line in the migration file the error points at, when known.
+    public var line: Int? {
+        switch self {
+        case .statementFailed(_, _, let line, _), .assertionFailed(_, let line, _): return line
+        default: return nil
+        }
+    }
+
+    /// Any error from an engine call as an `EngineError`, keeping its message.
+    public static func wrapping(_ error: Error) -> EngineError {
+        (error as? EngineError) ?? .failed(String(describing: error))
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+extension Lifeboat {
+    /// The backup-first run (SPEC "`migrate`, step by step"): lock, validate, snapshot, apply each
+    /// pending migration in its own transaction with its history row, and on failure put the
+    /// snapshot back so the database is exactly as before the run.
+    ///
+    /// - Returns: the report of a successful run (also when nothing was pending).
+    /// - Throws: `CatalogError` (exit 3) for validation problems, with nothing changed;
+    ///   `RunError.lockTimeout` (exit 4); `SnapshotError` (exit 5) when the snapshot fails, before
+    ///   any migration; `RunError.migrationFailed` (exit 1) carrying the report of what ran and
+    ///   what was restored.
+    public func migrate(_ options: MigrateOptions = MigrateOptions()) throws -> MigrateReport {
+        let started = ContinuousClock.now
+        let catalog = try loadCatalog()
+        let engine = try openEngine()
+        defer { engine.close() }
+        return try withLock(engine) {
+            try migrateLocked(engine, catalog: catalog, options: options, started: started)
+        }
+    }
+
+    /// Steps 2–7, with the lock held.
+    private func migrateLocked(_ engine: DatabaseEngine, catalog: MigrationCatalog, options: MigrateOptions,
+                               started: ContinuousClock.Instant) throws -> MigrateReport {
+        let table = configuration.historyTable
+        var report = MigrateReport(engine: engine.kind.rawValue, database: engine.url.redacted)
+
+        // 2. Validate: any problem stops here, nothing changed.
+        let comparison = HistoryComparison(catalog: catalog, history: try engine.readHistory(table))
+        try comparison.validateForMigrate(allowOutOfOrder: options.allowOutOfOrder)
+        let pending = try selectPending(comparison.pending, target: options.target, catalog: catalog)
+        report.currentVersion = comparison.currentVersion
+
+        // 3. Nothing to do.
+        guard !pending.isEmpty else {
+            report.upToDate = true
+            report.totalMs = Timestamp.milliseconds(since: started)
+            logger.info("\(engine.url.redacted) is up to date at version \(comparison.currentVersion ?? "none")")
+            return report
+        }
+        if options.atomic, let first = pending.first(where: \.noTransaction) {
+            throw RunError.atomicWithNoTransaction(file: first.file)
+        }
+
+        // 4. Snapshot: no backup, no migration.
+        if !options.noSnapshot {
+            let appliedCount = comparison.states.filter { $0.status == .applied || $0.status == .baseline }.count
+            report.snapshot = try takeSnapshot(of: engine, reason: "migrate", schemaVersion: comparison.currentVersion,
+                                               appliedCount: appliedCount, label: nil)
+        }
+
+        // 5. Apply.
+        var applier = MigrationApplier(engine: engine, table: table, snapshotID: report.snapshot?.id, logger: logger)
+        let outcome = options.atomic ? applier.applyAtomically(pending) : applier.applyEach(pending)
+        report.migrations = outcome.entries
+        report.currentVersion = outcome.entries.last(where: { $0.status == "applied" })?.version ?? report.currentVersion
+
+        // 6. On failure: put the snapshot back when this run left anything behind.
+        if let failure = outcome.failure {
+            report.failure = MigrateReport.Failure(version: failure.migration.version.text, file: failure.migration.file,
+                                                   line: failure.error.line, message: failure.error.description)
+            let leftSomething = outcome.committed > 0 || failure.leftPartialChanges
+            if options.onFailure == .restore, leftSomething, let snapshot = report.snapshot {
+                try restoreAfterFailure(snapshot, into: engine, failure: failure.error)
+                report.restored = true
+                report.currentVersion = comparison.currentVersion
+            }
+            report.totalMs = Timestamp.milliseconds(since: started)
+            throw RunError.migrationFailed(report, underlying: failure.error)
+        }
+
+        // 7. Success.
+        if let path = options.dumpSchema {
+            try writeSchema(of: engine, to: path)
+        }
+        report.pruned = try pruneSnapshots(of: engine)
+        report.totalMs = Timestamp.milliseconds(since: started)
+        return report
+    }
+
+    /// Pending migrations up to `target`, which must name a migration in the folder.
+    private func selectPending(_ pending: [Migration], target: MigrationVersion?, catalog: MigrationCatalog) throws -> [Migration] {
+        guard let target else { return pending }
+        guard catalog.migrations.contains(where: { $0.version == target }) else {
+            throw RunError.unknownTarget(target.text)
+        }
+        return pending.filter { $0.version <= target }
+    }
+}

@@ -1,0 +1,20 @@
+extension Lifeboat {
+    /// Where the database stands: current version, each migration's state, drift, newest snapshot.
+    /// Read-only and lock-free.
+    public func status() throws -> StatusReport {
+        let catalog = try loadCatalog()
+        let engine = try openEngine()
+        defer { engine.close() }
+        let comparison = HistoryComparison(catalog: catalog, history: try engine.readHistory(configuration.historyTable))
+        let states = comparison.states
+        func count(_ status: MigrationState.Status) -> Int { states.filter { $0.status == status }.count }
+        return StatusReport(
+            engine: engine.kind.rawValue, database: engine.url.redacted,
+            currentVersion: comparison.currentVersion,
+            appliedCount: count(.applied) + count(.baseline) + count(.drift),
+            pendingCount: count(.pending), failedCount: count(.failed),
+            driftCount: count(.drift), missingCount: count(.missing),
+            migrations: states.map(MigrationEntry.init),
+            latestSnapshot: try latestSnapshot(of: engine))
+    }
+}

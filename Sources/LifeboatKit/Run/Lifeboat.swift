@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+
+/// The orchestrator: what each command does, in engine-neutral terms.
+///
+/// All policy lives here — when to lock, when to snapshot, when to refuse, when to restore — and
+/// engines only carry it out. The CLI is a thin layer over these methods; an application can call
+/// them directly to migrate itself at start-up:
+///
+/// ```swift
+/// let lifeboat = try Lifeboat(configuration: Configuration(databaseURL: "sqlite:app.sqlite"),
+///                             engines: StandardEngines())
+/// let report = try lifeboat.migrate()
+/// ```
+public struct Lifeboat: Sendable {
+    public let configuration: Configuration
+    public let engines: DatabaseEngineFactory
+    public let logger: Logger
+    /// Called with bytes done / total while a snapshot or restore streams (for progress bars).
+    public var progress: (@Sendable (_ done: Int64, _ total: Int64?) -> Void)?
+
+    public init(configuration: Configuration, engines: DatabaseEngineFactory,
+                logger: Logger = Logger(label: "lifeboat")) {
+        self.configuration = configuration
+        self.engines = engines
+        self.logger = logger
+    }
+
+    /// Opens the target database; a connection failure is a usage error (exit 2).
+    func openEngine() throws -> DatabaseEngine {
+        try engines.open(configuration.databaseURL, options: configuration.engineOptions)
+    }
+
+    /// Reads the migrations folder; a missing folder is a usage error (exit 2).
+    func loadCatalog() throws -> MigrationCatalog {
+        try MigrationCatalog.load(from: configuration.migrationsDirectory)
+    }
+
+    /// Runs `body` while holding the run lock, polling until `--lock-timeout`.
+    /// - Throws: `RunError.lockTimeout` (exit 4) naming the holder when the engine can tell.
+    func withLock<T>(_ engine: DatabaseEngine, _ body: () throws -> T) throws -> T {
+        let key = configuration.historyTable.name
+        let deadline = ContinuousClock.now + .milliseconds(Int(configuration.lockTimeout * 1000))
+        var announced = false
+        while true {
+            switch try engine.tryLock(key: key) {
+            case .acquired:
+                defer { try? engine.unlock() }
+                return try body()
+            case .busy(let holder):
+                guard ContinuousClock.now < deadline else {
+                    throw RunError.lockTimeout(seconds: configuration.lockTimeout, holder: holder)
+                }
+                if !announced {
+                    logger.info("waiting for the lock held by \(holder ?? "another run") (up to \(RunError.format(configuration.lockTimeout)) s)")
+                    announced = true
+                }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Logging
+
+/// Applies migrations to an engine, one transaction each (or one for all with `--atomic`), each
+/// with its verify section and its history row committed together with its changes.
+///
+/// It decides nothing about snapshots or restores: it reports what was committed and where it
+/// stopped, and `Lifeboat.migrate` decides what to do about it.
+struct MigrationApplier {
+    struct Failure {
+        let migration: Migration
+        let error: EngineError
+        /// A no-transaction migration stopped halfway: some of its statements stay applied.
+        let leftPartialChanges: Bool
+    }
+
+    struct Outcome {
+        var entries: [MigrationEntry] = []
+        /// Migrations whose transaction was committed.
+        var committed = 0
+        var failure: Failure?
+    }
+
+    let engine: DatabaseEngine
+    let table: HistoryTable
+    let snapshotID: String?
+    let logger: Logger
+    /// The history table is created inside the first migration's transaction, so a failure of that
+    /// migration leaves a new database without it, exactly as it was.
+    private var historyReady = false
+
+    init(engine: DatabaseEngine, table: HistoryTable, snapshotID: String?, logger: Logger) {
+        self.engine = engine
+        self.table = table
+        self.snapshotID = snapshotID
+        self.logger = logger
+    }
+
+    /// Each migration in its own transaction; stops at the first failure.
+    mutating func applyEach(_ migrations: [Migration]) -> Outcome {
+        var outcome = Outcome()
+        for migration in migrations {
+            let started = ContinuousClock.now
+            do {
+                if migration.noTransaction {
+                    try applyWithoutTransaction(migration, started: started)
+                } else {
+                    try engine.begin()
+                    try ensureHistoryTable()
+                    try runUpAndVerify(migration)
+                    try engine.insertHistory(record(for: migration, status: .applied, started: started), into: table)
+                    try engine.commit()
+                }
+            } catch {
+                try? engine.rollback()
+                outcome.entries.append(entry(migration, status: "failed", started: started))
+                outcome.failure = Failure(migration: migration, error: .wrapping(error), leftPartialChanges: migration.noTransaction)
+                return outcome
+            }
+            outcome.committed += 1
+            let done = entry(migration, status: "applied", started: started)
+            logger.info("applied \(migration.version.text)_\(migration.description) in \(done.executionMs ?? 0) ms")
+            outcome.entries.append(done)
+        }
+        return outcome
+    }
+
+    /// All migrations in one transaction: either all are applied or none is.
+    mutating func applyAtomically(_ migrations: [Migration]) -> Outcome {
+        var outcome = Outcome()
+        do {
+            try engine.begin()
+            try ensureHistoryTable()
+        } catch {
+            try? engine.rollback()
+            outcome.failure = Failure(migration: migrations[0], error: .wrapping(error), leftPartialChanges: false)
+            return outcome
+        }
+        for migration in migrations {
+            let started = ContinuousClock.now
+            do {
+                try runUpAndVerify(migration)
+                try engine.insertHistory(record(for: migration, status: .applied, started: started), into: table)
+                outcome.entries.append(entry(migration, status: "applied", started: started))
+            } catch {
+                try? engine.rollback()
+                // Nothing of the run was committed: earlier entries are rolled back with it.
+                outcome.entries = outcome.entries.map { var e = $0; e.status = "rolled_back"; return e }
+                outcome.entries.append(entry(migration, status: "failed", started: started))
+                outcome.failure = Failure(migration: migration, error: .wrapping(error), leftPartialChanges: false)
+                return outcome
+            }
+        }
+        do {
+            try engine.commit()
+            outcome.committed = migrations.count
+        } catch {
+            try? engine.rollback()
+            outcome.failure = Failure(migration: migrations[migrations.count - 1], error: .wrapping(error), leftPartialChanges: false)
+        }
+        return outcome
+    }
+
+    // MARK: - Pieces
+
+    private mutating func ensureHistoryTable() throws {
+        guard !historyReady else { return }
+        try engine.ensureHistoryTable(table)
+        historyReady = true
+    }
+
+    private func runUpAndVerify(_ migration: Migration) throws {
+        try engine.execute(migration.up)
+        try runVerify(migration)
+    }
+
+    /// Each statement of the verify section must succeed, and a query's first column of its first
+    /// row must be true.
+    private func runVerify(_ migration: Migration) throws {
+        guard let verify = migration.verify else { return }
+        for statement in StatementSplitter.split(verify) {
+            guard try engine.evaluateAssertion(statement) else {
+                throw EngineError.assertionFailed(file: statement.file, line: statement.firstStatementLine,
+                                                  statement: statement.text.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+        }
+    }
+
+    /// Outside a transaction, statement by statement. A `failed` row goes in first and becomes
+    /// `applied` at the end, so a run that dies halfway leaves the database visibly dirty.
+    private mutating func applyWithoutTransaction(_ migration: Migration, started: ContinuousClock.Instant) throws {
+        // The history table cannot be created inside this migration's (absent) transaction.
+        try ensureHistoryTable()
+        try engine.insertHistory(record(for: migration, status: .failed, started: started), into: table)
+        for statement in StatementSplitter.split(migration.up) {
+            try engine.execute(statement)
+        }
+        try runVerify(migration)
+        try engine.begin()
+        try engine.deleteHistory(version: migration.version.text, from: table)
+        try engine.insertHistory(record(for: migration, status: .applied, started: started), into: table)
+        try engine.commit()
+    }
+
+    private func record(for migration: Migration, status: HistoryRecord.Status, started: ContinuousClock.Instant) -> HistoryRecord {
+        HistoryRecord(version: migration.version.text, description: migration.description, checksum: migration.checksum,
+                      status: status, appliedAt: Timestamp.iso8601(Date()),
+                      executionMs: Timestamp.milliseconds(since: started), appliedBy: Timestamp.userAtHost,
+                      snapshotID: snapshotID)
+    }
+
+    private func entry(_ migration: Migration, status: String, started: ContinuousClock.Instant) -> MigrationEntry {
+        MigrationEntry(version: migration.version.text, description: migration.description, checksum: migration.checksum,
+                       status: status, appliedAt: Timestamp.iso8601(Date()),
+                       executionMs: Timestamp.milliseconds(since: started), file: migration.file)
+    }
+}

@@ -1,0 +1,46 @@
+/// Failures of a run as a whole, as opposed to one engine call or one file.
+public enum RunError: LifeboatError {
+    /// A migration failed; the report says what ran, what was restored, and where it failed.
+    case migrationFailed(MigrateReport, underlying: EngineError)
+    /// Another run holds the lock.
+    case lockTimeout(seconds: Double, holder: String?)
+    /// `--atomic` with a no-transaction migration pending.
+    case atomicWithNoTransaction(file: String)
+    /// A `--target` that names no migration in the folder.
+    case unknownTarget(String)
+
+    public var category: ErrorCategory {
+        switch self {
+        case .migrationFailed: return .migrationFailed
+        case .lockTimeout: return .lock
+        case .atomicWithNoTransaction: return .validation
+        case .unknownTarget: return .usage
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .migrationFailed(let report, let underlying):
+            var text = "migration \(report.failure?.version ?? "?") failed: \(underlying.description)"
+            if report.restored, let id = report.snapshot?.id {
+                text += "\nthe database was restored from snapshot \(id): it is exactly as before this run"
+            } else if report.committedCount > 0 {
+                text += "\n\(report.committedCount) migration(s) of this run stay applied (--on-failure keep or no snapshot)"
+            } else {
+                text += "\nnothing of this run was committed: the database is as before"
+            }
+            return text
+        case .lockTimeout(let seconds, let holder):
+            let who = holder.map { " (held by \($0))" } ?? ""
+            return "another Lifeboat run holds the lock\(who); gave up after \(Self.format(seconds)) s (--lock-timeout)"
+        case .atomicWithNoTransaction(let file):
+            return "--atomic cannot include \(file): it is a no-transaction migration; run without --atomic or apply it separately"
+        case .unknownTarget(let target):
+            return "--target \(target) names no migration in the migrations folder"
+        }
+    }
+
+    static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+    }
+}

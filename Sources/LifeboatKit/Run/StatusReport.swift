@@ -1,0 +1,41 @@
+/// What `status` shows: where the database stands against the migrations folder.
+public struct StatusReport: Sendable, Codable {
+    public var engine: String
+    public var database: String
+    public var currentVersion: String?
+    public var appliedCount: Int
+    public var pendingCount: Int
+    public var failedCount: Int
+    public var driftCount: Int
+    public var missingCount: Int
+    public var migrations: [MigrationEntry]
+    public var latestSnapshot: SnapshotManifest?
+
+    /// Something is wrong that `migrate` would refuse (exit 3): drift, missing files, a dirty database.
+    public var hasProblems: Bool { failedCount + driftCount + missingCount > 0 }
+
+    enum CodingKeys: String, CodingKey {
+        case engine, database, migrations
+        case currentVersion = "current_version"
+        case appliedCount = "applied_count"
+        case pendingCount = "pending_count"
+        case failedCount = "failed_count"
+        case driftCount = "drift_count"
+        case missingCount = "missing_count"
+        case latestSnapshot = "latest_snapshot"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(engine, forKey: .engine)
+        try container.encode(database, forKey: .database)
+        try container.encode(currentVersion, forKey: .currentVersion)
+        try container.encode(appliedCount, forKey: .appliedCount)
+        try container.encode(pendingCount, forKey: .pendingCount)
+        try container.encode(failedCount, forKey: .failedCount)
+        try container.encode(driftCount, forKey: .driftCount)
+        try container.encode(missingCount, forKey: .missingCount)
+        try container.encode(migrations, forKey: .migrations)
+        try container.encode(latestSnapshot, forKey: .latestSnapshot)
+    }
+}

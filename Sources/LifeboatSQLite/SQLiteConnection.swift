@@ -1,0 +1,147 @@
+import Foundation
+import LifeboatCSQLite
+import LifeboatKit
+
+/// The one wrapper over a `sqlite3*` handle: every return code is checked here, and no pointer
+/// leaves this module.
+final class SQLiteConnection {
+    let handle: OpaquePointer
+    let path: String
+
+    /// Opens (creating when missing) the database file at `path`.
+    init(path: String, readOnly: Bool = false) throws {
+        var db: OpaquePointer?
+        let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
+        guard rc == SQLITE_OK, let db else {
+            let reason = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
+            if let db { sqlite3_close_v2(db) }
+            throw EngineError.cannotOpen(database: path, reason: reason)
+        }
+        handle = db
+        self.path = path
+        // Wait for other connections' short write transactions instead of failing at once.
+        sqlite3_busy_timeout(db, 10_000)
+        sqlite3_extended_result_codes(db, 1)
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    var errorMessage: String { String(cString: sqlite3_errmsg(handle)) }
+
+    /// Runs SQL that Lifeboat wrote itself (no rows expected); throws with SQLite's message.
+    func exec(_ sql: String) throws {
+        var error: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &error)
+        if rc != SQLITE_OK {
+            let message = error.map { String(cString: $0) } ?? errorMessage
+            sqlite3_free(error)
+            throw EngineError.failed("SQLite: \(message) (in: \(sql))")
+        }
+    }
+
+    /// Prepares one statement (the first in `sql`).
+    func prepare(_ sql: String) throws -> SQLiteStatement {
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v2(handle, sql, -1, &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else {
+            throw EngineError.failed("SQLite: \(errorMessage) (in: \(sql))")
+        }
+        return SQLiteStatement(stmt, connection: self)
+    }
+
+    /// Rows of text columns for a query Lifeboat wrote itself.
+    func query(_ sql: String, bind: [String?] = []) throws -> [[String?]] {
+        let statement = try prepare(sql)
+        try statement.bind(bind)
+        var rows: [[String?]] = []
+        while try statement.step() {
+            rows.append((0..<statement.columnCount).map { statement.text(at: $0) })
+        }
+        return rows
+    }
+
+    /// Copies the whole of `source`'s main database into this connection's main database with the
+    /// online backup API, as one consistent read of the source and one write transaction here.
+    func copy(from source: SQLiteConnection) throws {
+        guard let backup = sqlite3_backup_init(handle, "main", source.handle, "main") else {
+            throw EngineError.snapshotFailed("SQLite backup of \(source.path) into \(path) could not start: \(errorMessage)")
+        }
+        var rc: Int32
+        var attempts = 0
+        repeat {
+            rc = sqlite3_backup_step(backup, -1)
+            if rc == SQLITE_BUSY || rc == SQLITE_LOCKED {
+                attempts += 1
+                // Another connection holds a lock; the busy timeout does not apply to backups.
+                usleep(10_000)
+            }
+        } while (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && attempts < 3_000
+        let finishRC = sqlite3_backup_finish(backup)
+        guard rc == SQLITE_DONE, finishRC == SQLITE_OK else {
+            throw EngineError.snapshotFailed("SQLite backup of \(source.path) into \(path) failed: \(String(cString: sqlite3_errstr(rc == SQLITE_DONE ? finishRC : rc)))")
+        }
+    }
+}
+
+/// A prepared statement; finalized when released.
+final class SQLiteStatement {
+    let handle: OpaquePointer
+    unowned let connection: SQLiteConnection
+
+    init(_ handle: OpaquePointer, connection: SQLiteConnection) {
+        self.handle = handle
+        self.connection = connection
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    var columnCount: Int { Int(sqlite3_column_count(handle)) }
+
+    func bind(_ values: [String?]) throws {
+        for (index, value) in values.enumerated() {
+            let rc: Int32
+            if let value {
+                rc = sqlite3_bind_text(handle, Int32(index + 1), value, -1, lifeboat_sqlite_transient())
+            } else {
+                rc = sqlite3_bind_null(handle, Int32(index + 1))
+            }
+            guard rc == SQLITE_OK else { throw EngineError.failed("SQLite bind: \(connection.errorMessage)") }
+        }
+    }
+
+    func bind(_ value: Int64, at index: Int) throws {
+        guard sqlite3_bind_int64(handle, Int32(index), value) == SQLITE_OK else {
+            throw EngineError.failed("SQLite bind: \(connection.errorMessage)")
+        }
+    }
+
+    /// Steps once: true when a row is ready, false when done; throws with SQLite's message.
+    func step() throws -> Bool {
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw EngineError.failed(connection.errorMessage)
+        }
+    }
+
+    func text(at column: Int) -> String? {
+        guard sqlite3_column_type(handle, Int32(column)) != SQLITE_NULL,
+              let cString = sqlite3_column_text(handle, Int32(column)) else { return nil }
+        return String(cString: cString)
+    }
+
+    func int64(at column: Int) -> Int64 { sqlite3_column_int64(handle, Int32(column)) }
+
+    /// Whether column 0 of the current row is "true" in the SPEC's sense: not NULL, not 0, not false.
+    func firstColumnIsTrue() -> Bool {
+        switch sqlite3_column_type(handle, 0) {
+        case SQLITE_NULL: return false
+        case SQLITE_INTEGER: return sqlite3_column_int64(handle, 0) != 0
+        case SQLITE_FLOAT: return sqlite3_column_double(handle, 0) != 0
+        default:
+            let text = (text(at: 0) ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+            return !["", "0", "false", "f", "no"].contains(text)
+        }
+    }
+}

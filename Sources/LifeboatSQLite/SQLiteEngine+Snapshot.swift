@@ -1,0 +1,65 @@
+import Foundation
+import LifeboatKit
+
+extension SQLiteEngine {
+    /// Copies the database with the online backup API into a temporary file in `scratch` (one
+    /// consistent read, however busy other connections are), then streams that file into `sink`.
+    public func writeSnapshot(to sink: ByteSink, scratch: URL) throws -> Int64 {
+        let temporary = scratch.appendingPathComponent(".lifeboat-\(UUID().uuidString).sqlite.tmp").path
+        defer { Self.removeDatabaseFiles(temporary) }
+        do {
+            let copy = try SQLiteConnection(path: temporary)
+            try copy.copy(from: connection)
+            // A rollback-journal file is complete on its own; make sure no WAL holds pages.
+            try copy.exec("PRAGMA journal_mode = DELETE")
+        } catch let error as EngineError {
+            throw EngineError.snapshotFailed("SQLite snapshot of \(path) failed: \(error.description)")
+        }
+        return try FileStreaming.copy(fileAt: temporary, to: sink)
+    }
+
+    /// Restores all-or-nothing: the payload is written to a temporary file, must be a SQLite
+    /// database that passes `PRAGMA integrity_check`, and only then goes into the live database
+    /// through the backup API, in one write transaction that open connections see.
+    public func restoreSnapshot(from source: ByteSource, scratch: URL) throws {
+        let temporary = scratch.appendingPathComponent(".lifeboat-\(UUID().uuidString).restore.tmp").path
+        defer { Self.removeDatabaseFiles(temporary) }
+        try FileStreaming.copy(from: source, toFileAt: temporary)
+        guard FileStreaming.hasSQLiteHeader(temporary) else {
+            throw EngineError.snapshotFailed("the snapshot payload is not a SQLite database; \(path) was not changed")
+        }
+        let copy: SQLiteConnection
+        do {
+            copy = try SQLiteConnection(path: temporary)
+            let result = try copy.query("PRAGMA integrity_check").compactMap { $0.first ?? nil }
+            guard result == ["ok"] else {
+                throw EngineError.snapshotFailed("the snapshot fails PRAGMA integrity_check (\(result.prefix(3).joined(separator: "; "))); \(path) was not changed")
+            }
+        } catch EngineError.failed(let message) {
+            throw EngineError.snapshotFailed("the snapshot payload cannot be read as SQLite (\(message)); \(path) was not changed")
+        }
+        do {
+            try connection.copy(from: copy)
+        } catch let error as EngineError {
+            throw EngineError.snapshotFailed("restore into \(path) failed and was rolled back, the database is unchanged: \(error.description)")
+        }
+    }
+
+    /// `sqlite_master` SQL in a stable order (tables, then indexes, views and triggers, each by
+    /// name), SQLite's internal objects left out. The history table's definition is part of the
+    /// schema; its rows are not.
+    public func schema(excluding table: HistoryTable) throws -> String {
+        let rows = try connection.query("""
+            SELECT type, name, sql FROM sqlite_master
+            WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'
+            ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END, name
+            """)
+        return rows.map { ($0[2] ?? "") + ";\n" }.joined()
+    }
+
+    static func removeDatabaseFiles(_ path: String) {
+        for suffix in ["", "-journal", "-wal", "-shm"] {
+            try? FileManager.default.removeItem(atPath: path + suffix)
+        }
+    }
+}
