@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import LifeboatEngines
+import LifeboatKit
+import Logging
+
+/// What a command produced: the report for `--format json`, the text for humans, the exit code.
+struct CommandOutcome {
+    var report: (any Encodable)?
+    var text: String
+    var exitCode: Int32 = ExitStatus.success
+}
+
+/// Runs a command's body the same way for every command: configuration from flags and
+/// environment, one orchestrator, output as text or exactly one JSON object, SPEC exit codes.
+enum CommandRunner {
+    /// - Parameter reportFile: also write the JSON object to this file (`migrate --report`).
+    static func run(_ command: String, _ global: GlobalOptions, reportFile: String? = nil,
+                    _ body: (Lifeboat) throws -> CommandOutcome) throws {
+        let logger = makeLogger(global)
+        do {
+            let configuration = try global.configuration(log: { [logger] in logger.debug("\($0)") })
+            var lifeboat = Lifeboat(configuration: configuration, engines: StandardEngines(), logger: logger)
+            lifeboat.progress = ProgressBar.make(quiet: global.quiet)
+            let outcome = try body(lifeboat)
+            emit(command, global, outcome.report, exitCode: outcome.exitCode, error: nil, text: outcome.text)
+            try writeReport(reportFile, command, outcome.report, exitCode: outcome.exitCode, error: nil)
+            if outcome.exitCode != ExitStatus.success { throw ExitCode(outcome.exitCode) }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            let code = ExitStatus.code(for: error)
+            var report: (any Encodable)?
+            var text = ""
+            if case RunError.migrationFailed(let migrateReport, _) = error {
+                report = migrateReport
+                text = TextRender.migrate(migrateReport)
+            }
+            emit(command, global, report, exitCode: code, error: error, text: text)
+            try? writeReport(reportFile, command, report, exitCode: code, error: error)
+            throw ExitCode(code)
+        }
+    }
+
+    static func makeLogger(_ global: GlobalOptions) -> Logger {
+        let level: Logger.Level = global.quiet ? .error : (global.verbose ? .debug : .notice)
+        return Logger(label: "lifeboat") { _ in StderrLogHandler(logLevel: level) }
+    }
+
+    /// Prints the outcome: text on stdout and the error on stderr, or one JSON object on stdout.
+    static func emit(_ command: String, _ global: GlobalOptions, _ report: (any Encodable)?, exitCode: Int32,
+                     error: Error?, text: String) {
+        switch global.format {
+        case .text:
+            if !text.isEmpty { print(text) }
+            if let error {
+                FileHandle.standardError.write(Data("lifeboat: error: \(describe(error))\n".utf8))
+            }
+        case .json:
+            print(JSONEnvelope.render(command: command, report: report, exitCode: exitCode,
+                                      error: error.map { (ExitStatus.kind(for: $0), describe($0)) }))
+        }
+    }
+
+    /// Writes the same JSON object as `--format json` to `path`.
+    static func writeReport(_ path: String?, _ command: String, _ report: (any Encodable)?, exitCode: Int32, error: Error?) throws {
+        guard let path else { return }
+        let json = JSONEnvelope.render(command: command, report: report, exitCode: exitCode,
+                                       error: error.map { (ExitStatus.kind(for: $0), describe($0)) })
+        do {
+            try Data((json + "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw ConfigurationError.badOption(flag: "--report", value: path, reason: "cannot write it: \(error.localizedDescription)")
+        }
+    }
+
+    static func describe(_ error: Error) -> String {
+        (error as? LifeboatError)?.description ?? String(describing: error)
+    }
+}
+
+/// The one JSON object each command prints with `--format json`.
+enum JSONEnvelope {
+    static func render(command: String, report: (any Encodable)?, exitCode: Int32, error: (kind: String, message: String)?) -> String {
+        var object: [String: Any] = [:]
+        if let report, let data = try? JSONEncoder().encode(report),
+           let fields = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            object = fields
+        }
+        object["command"] = command
+        object["ok"] = error == nil && exitCode == 0
+        object["exit_code"] = Int(exitCode)
+        if let error {
+            object["error"] = ["kind": error.kind, "message": error.message]
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

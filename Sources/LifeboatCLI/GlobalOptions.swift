@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import LifeboatKit
+
+/// The configuration flags every command takes (SPEC "Configuration"): flag > environment > default.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: [.customShort("d"), .long], help: "Target database URL (env DATABASE_URL; default sqlite:app.sqlite).")
+    var databaseURL: String?
+
+    @Option(help: "Migrations folder (env LIFEBOAT_MIGRATIONS; default migrations).")
+    var migrations: String?
+
+    @Option(help: "Snapshot folder (env LIFEBOAT_BACKUPS; default backups).")
+    var backups: String?
+
+    @Option(help: "History table name (env LIFEBOAT_HISTORY_TABLE; default lifeboat_history).")
+    var historyTable: String?
+
+    @Option(help: "Seconds to wait for another run's lock; 0 fails at once (env LIFEBOAT_LOCK_TIMEOUT; default 60).")
+    var lockTimeout: String?
+
+    @Option(help: "Snapshots kept per database after a successful run (env LIFEBOAT_KEEP; default 10).")
+    var keep: String?
+
+    @Option(help: "zlib level 1-9 for snapshots (env LIFEBOAT_COMPRESSION_LEVEL; default 6).")
+    var compressionLevel: String?
+
+    @Option(help: "PostgreSQL lock_timeout for migration statements, in milliseconds; 0 = none (env LIFEBOAT_STATEMENT_LOCK_TIMEOUT; default 5000).")
+    var statementLockTimeout: String?
+
+    @Option(help: "Folder holding pg_dump and pg_restore (env LIFEBOAT_PG_BIN; default PATH, then /usr/lib/postgresql/*/bin).")
+    var pgBin: String?
+
+    @Option(help: "Output on stdout: text or json.")
+    var format: OutputFormat = .text
+
+    @Flag(help: "Less on stderr: errors only, no progress bars.")
+    var quiet = false
+
+    @Flag(help: "More on stderr: each step, server notices.")
+    var verbose = false
+
+    func validate() throws {
+        if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together") }
+    }
+
+    /// The configuration after applying flags, then environment variables, then defaults.
+    /// - Throws: `ConfigurationError` naming the flag or variable that is wrong (exit 2).
+    func configuration(log: @escaping @Sendable (String) -> Void = { _ in }) throws -> Configuration {
+        let environment = ProcessInfo.processInfo.environment
+        func value(_ flag: String?, _ variable: String) -> String? {
+            flag ?? nonEmpty(environment[variable])
+        }
+        func number<T: LosslessStringConvertible>(_ flag: String?, _ flagName: String, _ variable: String, default fallback: T) throws -> T {
+            if let flag {
+                guard let parsed = T(flag) else { throw ConfigurationError.badOption(flag: flagName, value: flag, reason: "not a number") }
+                return parsed
+            }
+            if let env = environment[variable], !env.isEmpty {
+                guard let parsed = T(env) else { throw ConfigurationError.badOption(flag: variable, value: env, reason: "not a number") }
+                return parsed
+            }
+            return fallback
+        }
+        let statementLockTimeout: Int = try number(statementLockTimeout, "--statement-lock-timeout", "LIFEBOAT_STATEMENT_LOCK_TIMEOUT", default: 5_000)
+        guard statementLockTimeout >= 0 else {
+            throw ConfigurationError.badOption(flag: "--statement-lock-timeout", value: "\(statementLockTimeout)", reason: "use milliseconds ≥ 0")
+        }
+        return try Configuration(
+            databaseURL: value(databaseURL, "DATABASE_URL") ?? Configuration.defaultDatabaseURL,
+            migrationsDirectory: value(migrations, "LIFEBOAT_MIGRATIONS") ?? "migrations",
+            backupsDirectory: value(backups, "LIFEBOAT_BACKUPS") ?? "backups",
+            historyTable: value(historyTable, "LIFEBOAT_HISTORY_TABLE") ?? HistoryTable.defaultName,
+            lockTimeout: try number(lockTimeout, "--lock-timeout", "LIFEBOAT_LOCK_TIMEOUT", default: 60.0),
+            keep: try number(keep, "--keep", "LIFEBOAT_KEEP", default: 10),
+            compressionLevel: try number(compressionLevel, "--compression-level", "LIFEBOAT_COMPRESSION_LEVEL", default: 6),
+            engineOptions: EngineOptions(postgresBinDirectory: value(pgBin, "LIFEBOAT_PG_BIN"),
+                                         statementLockTimeoutMs: statementLockTimeout, log: log))
+    }
+
+    private func nonEmpty(_ text: String?) -> String? { (text?.isEmpty ?? true) ? nil : text }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text
+    case json
+}

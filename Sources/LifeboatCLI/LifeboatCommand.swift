@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import LifeboatKit
+
+/// `lifeboat`: the root command. Each subcommand is a small type in its own file.
+@main
+struct LifeboatCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lifeboat",
+        abstract: "Backup-first database migrations for SQLite and PostgreSQL.",
+        version: ToolVersion.current,
+        subcommands: [
+            MigrateCommand.self, StatusCommand.self, NewCommand.self,
+        ]
+    )
+
+    /// Parses and runs, turning argument errors into the SPEC's usage exit code (2) — and one JSON
+    /// object when `--format json` was asked for — instead of ArgumentParser's own 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { self.exit(withError: error) }
+            let arguments = CommandLine.arguments
+            let wantsJSON = arguments.contains("--format=json")
+                || zip(arguments, arguments.dropFirst()).contains { $0 == "--format" && $1 == "json" }
+            if wantsJSON {
+                let command = arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "lifeboat"
+                print(JSONEnvelope.render(command: command, report: nil, exitCode: 2,
+                                          error: ("usage", fullMessage(for: error))))
+            } else {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            }
+            Foundation.exit(2)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import LifeboatKit
+
+extension MigrateOptions.OnFailure: ExpressibleByArgument {}
+
+/// `lifeboat migrate`: snapshot, then apply every pending migration.
+struct MigrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Take a snapshot, then apply pending migrations; restore the snapshot if one fails.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Apply migrations up to and including this version only.")
+    var target: String?
+
+    @Option(help: "After a failure: 'restore' the pre-run snapshot (default) or 'keep' what was committed.")
+    var onFailure: MigrateOptions.OnFailure = .restore
+
+    @Flag(help: "Do not take a snapshot first (a failure then cannot be undone by a restore).")
+    var noSnapshot = false
+
+    @Flag(help: "Apply all pending migrations in one transaction.")
+    var atomic = false
+
+    @Flag(help: "Apply a pending migration older than the newest applied one.")
+    var allowOutOfOrder = false
+
+    @Option(help: "After success, write the normalised schema to this file.")
+    var dumpSchema: String?
+
+    @Option(help: "Write the run's report as JSON to this file (also when the run fails).")
+    var report: String?
+
+    func validate() throws {
+        if let target, MigrationVersion(target) == nil {
+            throw ValidationError("--target '\(target)' is not a version (digits only)")
+        }
+    }
+
+    func run() throws {
+        let options = MigrateOptions(target: target.flatMap(MigrationVersion.init), onFailure: onFailure,
+                                     noSnapshot: noSnapshot, atomic: atomic, allowOutOfOrder: allowOutOfOrder,
+                                     dumpSchema: dumpSchema)
+        try CommandRunner.run("migrate", global, reportFile: report) { lifeboat in
+            let result = try lifeboat.migrate(options)
+            return CommandOutcome(report: result, text: TextRender.migrate(result))
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import LifeboatKit
+
+/// `lifeboat status`: where the database stands against the migrations folder.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the current version, applied and pending migrations, drift and the newest snapshot.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Exit 10 when migrations are pending.")
+    var exitCode = false
+
+    func run() throws {
+        try CommandRunner.run("status", global) { lifeboat in
+            let report = try lifeboat.status()
+            let code: Int32 = report.hasProblems ? ExitStatus.code(for: .validation)
+                : (exitCode && report.pendingCount > 0 ? ExitStatus.pending : ExitStatus.success)
+            return CommandOutcome(report: report, text: TextRender.status(report), exitCode: code)
+        }
+    }
+}

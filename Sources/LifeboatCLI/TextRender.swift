@@ -1,0 +1,50 @@
+import LifeboatKit
+
+/// The human text of each report, kept apart from the commands so they stay a parse and a call.
+enum TextRender {
+    static func migrate(_ report: MigrateReport) -> String {
+        var lines: [String] = []
+        if report.upToDate {
+            return "\(report.database) is up to date (version \(report.currentVersion ?? "none"))"
+        }
+        if let snapshot = report.snapshot {
+            lines.append("snapshot \(snapshotLine(snapshot))")
+        }
+        let width = report.migrations.map { $0.version.count + $0.description.count + 1 }.max() ?? 0
+        for entry in report.migrations {
+            let name = "\(entry.version)_\(entry.description)".padding(toLength: width, withPad: " ", startingAt: 0)
+            lines.append("\(entry.status.padding(toLength: 8, withPad: " ", startingAt: 0)) \(name)  \(entry.executionMs ?? 0) ms")
+        }
+        if let failure = report.failure {
+            lines.append("failed at \(failure.file ?? failure.version)\(failure.line.map { ":\($0)" } ?? "")")
+            if report.restored { lines.append("restored snapshot \(report.snapshot?.id ?? "?"): the database is as before the run") }
+        } else {
+            lines.append("\(report.committedCount) migration(s) applied in \(report.totalMs) ms; \(report.database) is at version \(report.currentVersion ?? "none")")
+        }
+        if !report.pruned.isEmpty { lines.append("pruned \(report.pruned.count) old snapshot(s)") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func status(_ report: StatusReport) -> String {
+        var lines = [
+            "engine:    \(report.engine)",
+            "database:  \(report.database)",
+            "version:   \(report.currentVersion ?? "none")",
+            "applied \(report.appliedCount), pending \(report.pendingCount), failed \(report.failedCount), drift \(report.driftCount), missing \(report.missingCount)",
+        ]
+        let width = report.migrations.map { $0.version.count + $0.description.count + 1 }.max() ?? 0
+        for entry in report.migrations {
+            let name = "\(entry.version)_\(entry.description)".padding(toLength: width, withPad: " ", startingAt: 0)
+            var line = "  \(entry.status.padding(toLength: 8, withPad: " ", startingAt: 0)) \(name)"
+            if let at = entry.appliedAt { line += "  \(at)" }
+            if let ms = entry.executionMs { line += "  \(ms) ms" }
+            lines.append(line)
+        }
+        lines.append("latest snapshot: \(report.latestSnapshot.map(snapshotLine) ?? "none")")
+        return lines.joined(separator: "\n")
+    }
+
+    static func snapshotLine(_ manifest: SnapshotManifest) -> String {
+        manifest.id
+    }
+}
