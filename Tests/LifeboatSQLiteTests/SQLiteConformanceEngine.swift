@@ -1,0 +1,68 @@
+import EngineConformance
+import Foundation
+import LifeboatCSQLite
+
+/// Fresh SQLite files in a temporary folder; the fingerprint is `sqlite3 DB .dump`, as a person
+/// would compare two databases.
+struct SQLiteConformanceEngine: ConformanceEngine {
+    var name: String { "sqlite" }
+
+    func makeDatabase() throws -> ConformanceDatabase { try SQLiteTestDatabase() }
+}
+
+final class SQLiteTestDatabase: ConformanceDatabase {
+    let folder: URL
+    let path: String
+    var url: String { "sqlite:" + path }
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("lifeboat-sqlite-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        path = folder.appendingPathComponent("test.sqlite").path
+    }
+
+    func fingerprint() throws -> String {
+        guard FileManager.default.fileExists(atPath: path) else { return "" }
+        return try SQLiteShell.run([path, ".dump"])
+    }
+
+    func execute(_ sql: String) throws { _ = try SQLiteShell.run([path], input: sql) }
+
+    func query(_ sql: String) throws -> [[String?]] {
+        let output = try SQLiteShell.run(["-separator", "\u{1f}", "-nullvalue", "\u{0}", path, sql])
+        return output.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { line in
+            line.split(separator: "\u{1f}", omittingEmptySubsequences: false).map { $0 == "\u{0}" ? nil : String($0) }
+        }
+    }
+
+    func drop() { try? FileManager.default.removeItem(at: folder) }
+}
+
+/// The `sqlite3` command-line shell, the independent witness of what is in a database file.
+enum SQLiteShell {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func run(_ arguments: [String], input: String? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sqlite3", "-bail"] + arguments
+        let output = Pipe()
+        let error = Pipe()
+        let stdin = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "sqlite3 \(arguments.joined(separator: " ")): \(String(decoding: errorData, as: UTF8.self))")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,15 @@
+import EngineConformance
+import Testing
+
+/// The shared engine-conformance suite, run on SQLite.
+@Suite struct SQLiteConformanceTests {
+    let suite = ConformanceSuite(SQLiteConformanceEngine())
+
+    @Test func migrateAppliesAllAndRecordsHistory() throws { try suite.migrateAppliesAllAndRecordsHistory() }
+    @Test func statusListsAppliedAndPending() throws { try suite.statusListsAppliedAndPending() }
+    @Test func failingStatementNamesFileAndLine() throws { try suite.failingStatementNamesFileAndLine() }
+    @Test func constraintViolationAndFailingVerifyRollBack() throws { try suite.constraintViolationAndFailingVerifyRollBack() }
+    @Test func validationErrorsChangeNothing() throws { try suite.validationErrorsChangeNothing() }
+    @Test func outOfOrderNeedsPermission() throws { try suite.outOfOrderNeedsPermission() }
+    @Test func lockHeldElsewhereFailsFast() throws { try suite.lockHeldElsewhereFailsFast() }
+}
