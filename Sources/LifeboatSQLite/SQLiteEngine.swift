@@ -12,7 +12,6 @@ public final class SQLiteEngine: DatabaseEngine {
     public var snapshotExtension: String { "sqlite" }
     /// The database file's absolute path.
     public let path: String
-    public var identity: String { path }
 
     let connection: SQLiteConnection
     let options: EngineOptions

@@ -13,9 +13,6 @@ public protocol DatabaseEngine: AnyObject {
     var kind: DatabaseURL.Engine { get }
     /// The URL the engine was opened with (show `url.redacted`, never `url.original`).
     var url: DatabaseURL { get }
-    /// What identifies this database among the snapshots of a shared backups folder: the SQLite
-    /// file's absolute path; PostgreSQL host, port and database name.
-    var identity: String { get }
     /// The extension of a snapshot payload before `.gz` (`sqlite`, `pgdump`).
     var snapshotExtension: String { get }
 
@@ -66,6 +63,12 @@ public protocol DatabaseEngine: AnyObject {
 
     /// Closes the connection; the engine is unusable afterwards.
     func close()
+}
+
+extension DatabaseEngine {
+    /// What identifies this database among the snapshots of a shared backups folder
+    /// (`DatabaseURL.identity`).
+    public var identity: String { url.identity }
 }
 
 /// The result of one attempt to take the run lock.

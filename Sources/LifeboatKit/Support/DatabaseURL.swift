@@ -79,6 +79,19 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// What identifies the database among the snapshots of a shared backups folder, known without
+    /// connecting: the SQLite file's absolute path; PostgreSQL `postgres://host:port/database`
+    /// (no user, no password).
+    public var identity: String {
+        switch engine {
+        case .sqlite:
+            return path ?? original
+        case .postgres:
+            let socket = parameters.last(where: { $0.0 == "host" })?.1
+            return "postgres://\(host ?? socket ?? "localhost"):\(port ?? 5432)/\(database ?? user ?? "")"
+        }
+    }
+
     /// The URL with any password replaced by `***`, safe for output, logs and manifests.
     public var redacted: String { Self.redact(original) }
 
