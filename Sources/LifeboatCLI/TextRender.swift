@@ -1,3 +1,4 @@
+import Foundation
 import LifeboatKit
 
 /// The human text of each report, kept apart from the commands so they stay a parse and a call.
@@ -44,7 +45,11 @@ enum TextRender {
         return lines.joined(separator: "\n")
     }
 
+    /// `ID  (version 0003, 1.2 MB → 310.4 KB, 3.9×, 45 ms)`
     static func snapshotLine(_ manifest: SnapshotManifest) -> String {
-        manifest.id
+        let ratio = manifest.compressedBytes > 0 ? Double(manifest.rawBytes) / Double(manifest.compressedBytes) : 0
+        let label = manifest.label.map { ", \"\($0)\"" } ?? ""
+        return "\(manifest.id)  (version \(manifest.schemaVersion ?? "none"), \(ByteCount.format(manifest.rawBytes)) → "
+            + "\(ByteCount.format(manifest.compressedBytes)), \(String(format: "%.1f", ratio))×, \(manifest.durationMs) ms\(label))"
     }
 }

@@ -46,7 +46,7 @@ extension Lifeboat {
         // 4. Snapshot: no backup, no migration.
         if !options.noSnapshot {
             let appliedCount = comparison.states.filter { $0.status == .applied || $0.status == .baseline }.count
-            report.snapshot = try takeSnapshot(of: engine, reason: "migrate", schemaVersion: comparison.currentVersion,
+            report.snapshot = try takeSnapshot(of: engine, reason: .migrate, schemaVersion: comparison.currentVersion,
                                                appliedCount: appliedCount, label: nil)
         }
 
