@@ -11,6 +11,7 @@ struct LifeboatCommand: ParsableCommand {
         version: ToolVersion.current,
         subcommands: [
             MigrateCommand.self, StatusCommand.self, NewCommand.self,
+            SnapshotCommand.self, SnapshotsCommand.self, RestoreCommand.self, PruneCommand.self,
         ]
     )
 

@@ -52,4 +52,13 @@ enum TextRender {
         return "\(manifest.id)  (version \(manifest.schemaVersion ?? "none"), \(ByteCount.format(manifest.rawBytes)) → "
             + "\(ByteCount.format(manifest.compressedBytes)), \(String(format: "%.1f", ratio))×, \(manifest.durationMs) ms\(label))"
     }
+
+    static func snapshots(_ manifests: [SnapshotManifest]) -> String {
+        guard !manifests.isEmpty else { return "no snapshots" }
+        return manifests.map { manifest in
+            [manifest.id, manifest.createdAtText, manifest.schemaVersion ?? "empty", manifest.engine,
+             ByteCount.format(manifest.rawBytes), ByteCount.format(manifest.compressedBytes), manifest.reason.rawValue,
+             manifest.label ?? ""].joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
 }

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import LifeboatKit
+
+/// `lifeboat snapshot`: take a snapshot now.
+struct SnapshotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot",
+        abstract: "Take a snapshot now; print its id, path, sizes, ratio and time.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "A note stored in the manifest, e.g. 'before the 2.0 release'.")
+    var label: String?
+
+    func run() throws {
+        try CommandRunner.run("snapshot", global) { lifeboat in
+            let manifest = try lifeboat.snapshot(label: label)
+            let path = URL(fileURLWithPath: lifeboat.configuration.backupsDirectory).appendingPathComponent(manifest.payload).path
+            return CommandOutcome(report: SnapshotReport(snapshot: manifest, path: path),
+                                  text: "snapshot \(TextRender.snapshotLine(manifest))\n\(path)")
+        }
+    }
+}
+
+struct SnapshotReport: Encodable {
+    let snapshot: SnapshotManifest
+    let path: String
+}
