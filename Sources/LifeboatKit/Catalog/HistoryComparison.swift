@@ -24,26 +24,107 @@ public struct MigrationState: Sendable, Equatable {
 }
 
 /// The migration files compared with the history table: what is applied, pending, drifted, missing.
+///
+/// Files and history rows are matched by numeric version (`0002` in the history matches
+/// `2_x.sql`). A recorded `failed` row is `failed`; an `applied`/`baseline` row whose checksum
+/// differs from the file's is `drift` (a row recorded with an empty checksum is not checked); a
+/// row without a file is `missing`; a file without a row is `pending`.
 public struct HistoryComparison: Sendable {
     /// One state per version found in the files or the history, in version order.
     public let states: [MigrationState]
+    /// The migrations folder, for messages about missing files.
+    private let directory: String
 
     public init(catalog: MigrationCatalog, history: [HistoryRecord]) {
-        fatalError("TODO(catalog): HistoryComparison.init")
+        directory = catalog.directory
+        var records: [MigrationVersion: HistoryRecord] = [:]
+        records.reserveCapacity(history.count)
+        var unparsable: [HistoryRecord] = []
+        for record in history {
+            guard let version = MigrationVersion(record.version) else {
+                unparsable.append(record)
+                continue
+            }
+            if records[version] == nil { records[version] = record }
+        }
+        var files: [MigrationVersion: Migration] = [:]
+        files.reserveCapacity(catalog.migrations.count)
+        for migration in catalog.migrations where files[migration.version] == nil {
+            files[migration.version] = migration
+        }
+
+        var versions = Set(files.keys)
+        versions.formUnion(records.keys)
+        var states: [MigrationState] = []
+        states.reserveCapacity(versions.count + unparsable.count)
+        for version in versions.sorted() {
+            states.append(Self.state(file: files[version], record: records[version]))
+        }
+        // A row whose version is not digits (written by hand or another tool) has no file.
+        for record in unparsable {
+            states.append(Self.state(file: nil, record: record))
+        }
+        self.states = states
+    }
+
+    private static func state(file: Migration?, record: HistoryRecord?) -> MigrationState {
+        let status: MigrationState.Status
+        switch (file, record) {
+        case (_, let record?) where record.status == .failed:
+            status = .failed
+        case (nil, _):
+            status = .missing
+        case (_?, nil):
+            status = .pending
+        case (let file?, let record?):
+            if !record.checksum.isEmpty, record.checksum != file.checksum {
+                status = .drift
+            } else {
+                status = record.status == .baseline ? .baseline : .applied
+            }
+        }
+        return MigrationState(version: file?.version.text ?? record?.version ?? "",
+                              description: file?.description ?? record?.description ?? "",
+                              checksum: file?.checksum ?? record?.checksum ?? "",
+                              status: status, migration: file, record: record)
     }
 
     /// Pending migrations in version order.
     public var pending: [Migration] { states.filter { $0.status == .pending }.compactMap(\.migration) }
 
-    /// The highest applied or baselined version as written, nil when none.
+    /// The highest version recorded as applied or baselined (also when its file drifted or is
+    /// missing), as written in the history; nil when none.
     public var currentVersion: String? {
-        states.last(where: { $0.status == .applied || $0.status == .baseline })?.version
+        states.last(where: { $0.record != nil && $0.record?.status != .failed && MigrationVersion($0.version) != nil })?.version
+    }
+
+    /// Throws the first problem with what is already recorded: a failed row (dirty), drift, an
+    /// applied migration whose file is missing. `status` and `verify` use it (exit 3).
+    public func validateHistory() throws {
+        if let failed = states.first(where: { $0.status == .failed }) {
+            throw CatalogError.dirty(version: failed.version, description: failed.description,
+                                     snapshotID: failed.record?.snapshotID)
+        }
+        if let drifted = states.first(where: { $0.status == .drift }), let migration = drifted.migration {
+            throw CatalogError.drift(file: migration.file, version: drifted.version,
+                                     recorded: drifted.record?.checksum ?? "", current: migration.checksum)
+        }
+        if let missing = states.first(where: { $0.status == .missing }) {
+            throw CatalogError.missingFile(version: missing.version, description: missing.description, directory: directory)
+        }
     }
 
     /// Throws the first problem that stops `migrate`: a failed row (dirty), drift, an applied
     /// migration whose file is missing, or (unless allowed) a pending migration older than the
     /// newest applied one. Every message names the file or version and the way out.
     public func validateForMigrate(allowOutOfOrder: Bool) throws {
-        fatalError("TODO(catalog): validateForMigrate")
+        try validateHistory()
+        guard !allowOutOfOrder else { return }
+        guard let highest = states.last(where: { $0.record != nil && MigrationVersion($0.version) != nil }),
+              let highestVersion = MigrationVersion(highest.version) else { return }
+        if let early = states.first(where: { $0.status == .pending }), let migration = early.migration,
+           migration.version < highestVersion {
+            throw CatalogError.outOfOrder(file: migration.file, version: early.version, highestApplied: highest.version)
+        }
     }
 }

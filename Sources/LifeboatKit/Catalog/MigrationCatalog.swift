@@ -13,9 +13,98 @@ public struct MigrationCatalog: Sendable {
     }
 
     /// Reads and validates every migration in `directory`.
+    ///
+    /// Files are `<version>_<description>.sql` (Lifeboat or dbmate) or golang-migrate
+    /// `<version>_<name>.up.sql` + `.down.sql` pairs. Other files, hidden files (`.…`) and
+    /// sub-folders are ignored. The folder is listed once; problems are reported for the first
+    /// offending file (bad names and duplicates in name order, then
+    /// contents in version order).
     /// - Throws: `ConfigurationError.missingMigrationsFolder` when the folder is missing;
-    ///   `CatalogError` (exit 3) for bad names, duplicates, invalid UTF-8, empty up sections.
+    ///   `CatalogError` (exit 3) for bad names, duplicates, invalid UTF-8, empty up sections,
+    ///   unknown directives, a `.down.sql` without its `.up.sql`.
     public static func load(from directory: String) throws -> MigrationCatalog {
-        fatalError("TODO(catalog): MigrationCatalog.load")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ConfigurationError.missingMigrationsFolder(directory)
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        } catch {
+            throw CatalogError.unreadableFile(file: directory, reason: error.localizedDescription)
+        }
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+
+        // Group the files by numeric version, catching bad names and duplicates before reading.
+        var groups: [MigrationVersion: FileGroup] = [:]
+        groups.reserveCapacity(names.count)
+        for name in names where MigrationFileName.isSQLFile(name) {
+            let path = prefix + name
+            guard let fileName = MigrationFileName(name) else { throw CatalogError.badFileName(file: path) }
+            try groups[fileName.version, default: FileGroup()].add(fileName, path: path)
+        }
+
+        var migrations: [Migration] = []
+        migrations.reserveCapacity(groups.count)
+        for version in groups.keys.sorted() {
+            if let migration = try groups[version]!.read() { migrations.append(migration) }
+        }
+        return MigrationCatalog(directory: directory, migrations: migrations)
+    }
+
+    /// The migration with this version (numeric comparison: `2` finds `0002`).
+    public func migration(version: String) -> Migration? {
+        guard let wanted = MigrationVersion(version) else { return nil }
+        return migrations.first { $0.version == wanted }
+    }
+}
+
+/// The files of one version: a single file, or the halves of a golang-migrate pair.
+private struct FileGroup {
+    var single: (name: MigrationFileName, path: String)?
+    var up: (name: MigrationFileName, path: String)?
+    var down: (name: MigrationFileName, path: String)?
+
+    mutating func add(_ name: MigrationFileName, path: String) throws {
+        let taken = [single?.path, up?.path, down?.path].compactMap { $0 }
+        func duplicate() -> CatalogError {
+            .duplicateVersion(version: name.version.text, files: (taken + [path]).sorted())
+        }
+        switch name.kind {
+        case .single:
+            guard taken.isEmpty else { throw duplicate() }
+            single = (name, path)
+        case .up:
+            guard single == nil, up == nil else { throw duplicate() }
+            up = (name, path)
+        case .down:
+            guard single == nil, down == nil else { throw duplicate() }
+            down = (name, path)
+        }
+        if let up, let down, up.name.description != down.name.description || up.name.version.text != down.name.version.text {
+            throw CatalogError.mismatchedPair(up: up.path, down: down.path)
+        }
+    }
+
+    /// Reads and parses the group's files; nil for a sub-folder that happens to be named `*.sql`.
+    func read() throws -> Migration? {
+        if let single {
+            guard let raw = try SourceText.readFile(atPath: single.path) else { return nil }
+            return try MigrationParser.parse(raw, file: single.path, version: single.name.version,
+                                             description: single.name.description)
+        }
+        guard let up else {
+            if let down, try SourceText.readFile(atPath: down.path) != nil {
+                throw CatalogError.downWithoutUp(file: down.path)
+            }
+            return nil
+        }
+        guard let raw = try SourceText.readFile(atPath: up.path) else { return nil }
+        var downFile: (path: String, contents: [UInt8])?
+        if let down, let contents = try SourceText.readFile(atPath: down.path) {
+            downFile = (down.path, contents)
+        }
+        return try MigrationParser.parse(raw, file: up.path, version: up.name.version,
+                                         description: up.name.description, downFile: downFile)
     }
 }

@@ -1,0 +1,138 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The bytes of one migration file, checked as UTF-8, without a BOM, cut into lines.
+///
+/// Everything the parser does is line-based and works on bytes, so a folder of thousands of files
+/// is read without building a `String` per line. Lines are numbered from 0 here; SQL scripts and
+/// messages use 1-based line numbers.
+struct SourceText {
+    /// The file's bytes after the BOM.
+    let bytes: [UInt8]
+    /// Each line's byte range in `bytes`, without its line ending (`\n` or `\r\n`).
+    let lines: [Range<Int>]
+
+    /// Validates `raw` as UTF-8, strips a BOM and splits it into lines.
+    /// - Throws: `CatalogError.invalidUTF8` with the 0-based offset (in the file as stored, BOM
+    ///   included) of the first byte of the first invalid sequence.
+    init(raw: [UInt8], file: String) throws {
+        if let offset = SourceText.firstInvalidUTF8Offset(raw) {
+            throw CatalogError.invalidUTF8(file: file, offset: offset)
+        }
+        let content = raw.count >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF ? Array(raw[3...]) : raw
+        var lines: [Range<Int>] = []
+        var start = 0
+        let count = content.count
+        content.withUnsafeBufferPointer { buffer in
+            var index = 0
+            while index < count {
+                if buffer[index] == 0x0A {
+                    var end = index
+                    if end > start, buffer[end - 1] == 0x0D { end -= 1 }
+                    lines.append(start..<end)
+                    start = index + 1
+                }
+                index += 1
+            }
+        }
+        if start < count {
+            var end = count
+            if content[end - 1] == 0x0D { end -= 1 }
+            lines.append(start..<end)
+        }
+        self.bytes = content
+        self.lines = lines
+    }
+
+    /// The text of lines `range` (0-based indices) joined with `\n`: CRLF becomes LF, line numbers stay.
+    func text(lines range: Range<Int>) -> String {
+        String(decoding: joined(lines: range, skipping: nil), as: UTF8.self)
+    }
+
+    /// The bytes of lines `range` joined with `\n`, leaving out the lines for which `skip` is true.
+    func joined(lines range: Range<Int>, skipping skip: ((Int) -> Bool)?) -> [UInt8] {
+        var out: [UInt8] = []
+        var first = true
+        for index in range {
+            if let skip, skip(index) { continue }
+            if !first { out.append(0x0A) }
+            first = false
+            out.append(contentsOf: bytes[lines[index]])
+        }
+        return out
+    }
+
+    // MARK: - UTF-8
+
+    /// The 0-based offset of the first byte of the first ill-formed UTF-8 sequence, nil when `bytes`
+    /// is valid UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
+    static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { buffer -> Int? in
+            let count = buffer.count
+            var index = 0
+            while index < count {
+                let lead = buffer[index]
+                if lead < 0x80 { index += 1; continue }
+                let length: Int
+                var low: UInt8 = 0x80
+                var high: UInt8 = 0xBF
+                switch lead {
+                case 0xC2...0xDF: length = 2
+                case 0xE0: length = 3; low = 0xA0
+                case 0xE1...0xEC, 0xEE...0xEF: length = 3
+                case 0xED: length = 3; high = 0x9F
+                case 0xF0: length = 4; low = 0x90
+                case 0xF1...0xF3: length = 4
+                case 0xF4: length = 4; high = 0x8F
+                default: return index
+                }
+                guard index + length <= count else { return index }
+                let second = buffer[index + 1]
+                guard second >= low, second <= high else { return index }
+                var next = 2
+                while next < length {
+                    guard buffer[index + next] & 0xC0 == 0x80 else { return index }
+                    next += 1
+                }
+                index += length
+            }
+            return nil
+        }
+    }
+
+    // MARK: - Reading
+
+    /// Reads a whole regular file; nil when `path` is a directory.
+    /// - Throws: `CatalogError.unreadableFile` with the system's reason.
+    static func readFile(atPath path: String) throws -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw CatalogError.unreadableFile(file: path, reason: systemReason()) }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw CatalogError.unreadableFile(file: path, reason: systemReason()) }
+        if (info.st_mode & S_IFMT) == S_IFDIR { return nil }
+        var result: [UInt8] = []
+        let expected = max(Int(info.st_size), 0)
+        result.reserveCapacity(expected + 1)
+        var chunk = [UInt8](repeating: 0, count: max(expected + 1, 4096))
+        while true {
+            let got = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw CatalogError.unreadableFile(file: path, reason: systemReason())
+            }
+            if got == 0 { break }
+            result.append(contentsOf: chunk[0..<got])
+        }
+        return result
+    }
+
+    private static func systemReason() -> String {
+        String(cString: strerror(errno))
+    }
+}
