@@ -68,7 +68,9 @@ enum CommandRunner {
         let json = JSONEnvelope.render(command: command, report: report, exitCode: exitCode,
                                        error: error.map { (ExitStatus.kind(for: $0), describe($0)) })
         do {
-            try Data((json + "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            let url = URL(fileURLWithPath: path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data((json + "\n").utf8).write(to: url, options: .atomic)
         } catch {
             throw ConfigurationError.badOption(flag: "--report", value: path, reason: "cannot write it: \(error.localizedDescription)")
         }

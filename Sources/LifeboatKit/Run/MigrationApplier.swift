@@ -41,14 +41,16 @@ struct MigrationApplier {
         var outcome = Outcome()
         for migration in migrations {
             let started = ContinuousClock.now
+            let applied: HistoryRecord
             do {
                 if migration.noTransaction {
-                    try applyWithoutTransaction(migration, started: started)
+                    applied = try applyWithoutTransaction(migration, started: started)
                 } else {
                     try engine.begin()
                     try ensureHistoryTable()
                     try runUpAndVerify(migration)
-                    try engine.insertHistory(record(for: migration, status: .applied, started: started), into: table)
+                    applied = record(for: migration, status: .applied, started: started)
+                    try engine.insertHistory(applied, into: table)
                     try engine.commit()
                 }
             } catch {
@@ -58,9 +60,8 @@ struct MigrationApplier {
                 return outcome
             }
             outcome.committed += 1
-            let done = entry(migration, status: "applied", started: started)
-            logger.info("applied \(migration.version.text)_\(migration.description) in \(done.executionMs ?? 0) ms")
-            outcome.entries.append(done)
+            logger.info("applied \(migration.version.text)_\(migration.description) in \(applied.executionMs) ms")
+            outcome.entries.append(entry(migration, applied))
         }
         return outcome
     }
@@ -80,8 +81,9 @@ struct MigrationApplier {
             let started = ContinuousClock.now
             do {
                 try runUpAndVerify(migration)
-                try engine.insertHistory(record(for: migration, status: .applied, started: started), into: table)
-                outcome.entries.append(entry(migration, status: "applied", started: started))
+                let applied = record(for: migration, status: .applied, started: started)
+                try engine.insertHistory(applied, into: table)
+                outcome.entries.append(entry(migration, applied))
             } catch {
                 try? engine.rollback()
                 // Nothing of the run was committed: earlier entries are rolled back with it.
@@ -128,7 +130,7 @@ struct MigrationApplier {
 
     /// Outside a transaction, statement by statement. A `failed` row goes in first and becomes
     /// `applied` at the end, so a run that dies halfway leaves the database visibly dirty.
-    private mutating func applyWithoutTransaction(_ migration: Migration, started: ContinuousClock.Instant) throws {
+    private mutating func applyWithoutTransaction(_ migration: Migration, started: ContinuousClock.Instant) throws -> HistoryRecord {
         // The history table cannot be created inside this migration's (absent) transaction.
         try ensureHistoryTable()
         try engine.insertHistory(record(for: migration, status: .failed, started: started), into: table)
@@ -136,10 +138,12 @@ struct MigrationApplier {
             try engine.execute(statement)
         }
         try runVerify(migration)
+        let applied = record(for: migration, status: .applied, started: started)
         try engine.begin()
         try engine.deleteHistory(version: migration.version.text, from: table)
-        try engine.insertHistory(record(for: migration, status: .applied, started: started), into: table)
+        try engine.insertHistory(applied, into: table)
         try engine.commit()
+        return applied
     }
 
     private func record(for migration: Migration, status: HistoryRecord.Status, started: ContinuousClock.Instant) -> HistoryRecord {
@@ -147,6 +151,12 @@ struct MigrationApplier {
                       status: status, appliedAt: Timestamp.iso8601(Date()),
                       executionMs: Timestamp.milliseconds(since: started), appliedBy: Timestamp.userAtHost,
                       snapshotID: snapshotID)
+    }
+
+    private func entry(_ migration: Migration, _ record: HistoryRecord) -> MigrationEntry {
+        MigrationEntry(version: record.version, description: record.description, checksum: record.checksum,
+                       status: record.status.rawValue, appliedAt: record.appliedAt, executionMs: record.executionMs,
+                       file: migration.file)
     }
 
     private func entry(_ migration: Migration, status: String, started: ContinuousClock.Instant) -> MigrationEntry {
