@@ -59,7 +59,7 @@ let package = Package(
         // MARK: - Tests
         .target(
             name: "EngineConformance",
-            dependencies: ["LifeboatKit", "LifeboatEngines"],
+            dependencies: ["LifeboatKit", "LifeboatEngines", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/EngineConformance"
         ),
         .testTarget(name: "LifeboatKitTests", dependencies: ["LifeboatKit"]),

@@ -12,4 +12,8 @@ import Testing
     @Test func validationErrorsChangeNothing() throws { try suite.validationErrorsChangeNothing() }
     @Test func outOfOrderNeedsPermission() throws { try suite.outOfOrderNeedsPermission() }
     @Test func lockHeldElsewhereFailsFast() throws { try suite.lockHeldElsewhereFailsFast() }
+    @Test func migrateTakesOneSnapshotOfTheStateBefore() throws { try suite.migrateTakesOneSnapshotOfTheStateBefore() }
+    @Test func failureRestoresTheStateBeforeTheRun() throws { try suite.failureRestoresTheStateBeforeTheRun() }
+    @Test func restoreIsExactAndUndoable() throws { try suite.restoreIsExactAndUndoable() }
+    @Test func restoreRefusesDamagedSnapshots() throws { try suite.restoreRefusesDamagedSnapshots() }
 }
