@@ -5,7 +5,7 @@ extension SQLiteEngine {
     /// Copies the database with the online backup API into a temporary file in `scratch` (one
     /// consistent read, however busy other connections are), then streams that file into `sink`.
     public func writeSnapshot(to sink: ByteSink, scratch: URL) throws -> Int64 {
-        let temporary = scratch.appendingPathComponent(".lifeboat-\(UUID().uuidString).sqlite.tmp").path
+        let temporary = scratch.appendingPathComponent(SnapshotStore.scratchPrefix + "\(UUID().uuidString).sqlite").path
         defer { Self.removeDatabaseFiles(temporary) }
         do {
             let copy = try SQLiteConnection(path: temporary)
@@ -22,7 +22,7 @@ extension SQLiteEngine {
     /// database that passes `PRAGMA integrity_check`, and only then goes into the live database
     /// through the backup API, in one write transaction that open connections see.
     public func restoreSnapshot(from source: ByteSource, scratch: URL) throws {
-        let temporary = scratch.appendingPathComponent(".lifeboat-\(UUID().uuidString).restore.tmp").path
+        let temporary = scratch.appendingPathComponent(SnapshotStore.scratchPrefix + "\(UUID().uuidString).restore.sqlite").path
         defer { Self.removeDatabaseFiles(temporary) }
         try FileStreaming.copy(from: source, toFileAt: temporary)
         guard FileStreaming.hasSQLiteHeader(temporary) else {

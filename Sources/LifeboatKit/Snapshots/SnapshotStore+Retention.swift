@@ -22,7 +22,7 @@ extension SnapshotStore {
     }
 
     /// Deletes what interrupted snapshots leave behind, for every database in the folder:
-    /// temporary files (`.<id>.….partial`) and payloads (`<id>.….gz`) with no `<id>.json` beside them.
+    /// engines' scratch files (`.lifeboat-scratch-…`), temporary files (`.<id>.….partial`) and payloads (`<id>.….gz`) with no `<id>.json` beside them.
     ///
     /// Only files named like snapshot files are touched. A payload whose manifest exists but does not
     /// parse is kept: it may be a damaged but recoverable backup, and a person should decide.
@@ -34,6 +34,13 @@ extension SnapshotStore {
         let present = Set(names)
         var removed: [String] = []
         for name in names.sorted() {
+            // Engines' temporary files (a SQLite backup copy, a decompressed restore, and SQLite's
+            // journals beside them) left by a killed run.
+            if name.hasPrefix(Self.scratchPrefix) {
+                try remove(path(name))
+                removed.append(name)
+                continue
+            }
             guard let id = Self.snapshotID(inFileName: name) else { continue }
             let isTemporary = name.hasPrefix(".") && name.hasSuffix(Self.partialSuffix)
             let isOrphanPayload = !name.hasPrefix(".") && name.hasSuffix(".gz") && !present.contains(id.rawValue + ".json")

@@ -19,6 +19,9 @@ public struct SnapshotStore: Sendable {
 
     /// Suffix of the temporary names payloads and manifests are written under before their rename.
     static let partialSuffix = ".partial"
+    /// How engines name their temporary files in the backups folder, so `prune` can remove the
+    /// ones a killed run left behind.
+    public static let scratchPrefix = ".lifeboat-scratch-"
 
     /// - Parameter clock: the time source for snapshot ids; the default is the system clock.
     public init(directory: String, clock: @escaping @Sendable () -> Date = { Date() }) {
