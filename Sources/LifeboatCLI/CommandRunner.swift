@@ -30,11 +30,20 @@ enum CommandRunner {
             throw exit
         } catch {
             let code = ExitStatus.code(for: error)
+            // Failures that carry a report still show it: what ran, what was restored, what lint found.
             var report: (any Encodable)?
             var text = ""
-            if case RunError.migrationFailed(let migrateReport, _) = error {
+            switch error as? RunError {
+            case .migrationFailed(let migrateReport, _)?:
                 report = migrateReport
                 text = TextRender.migrate(migrateReport)
+            case .rehearsalFailed(let planReport)?, .lintFailed(let planReport)?:
+                report = planReport
+                text = TextRender.plan(planReport)
+            case .verifyFailed(let verifyReport, _)?:
+                report = verifyReport
+            default:
+                break
             }
             emit(command, global, report, exitCode: code, error: error, text: text)
             try? writeReport(reportFile, command, report, exitCode: code, error: error)

@@ -11,7 +11,9 @@ struct LifeboatCommand: ParsableCommand {
         version: ToolVersion.current,
         subcommands: [
             MigrateCommand.self, StatusCommand.self, NewCommand.self,
+            PlanCommand.self, RollbackCommand.self, VerifyCommand.self,
             SnapshotCommand.self, SnapshotsCommand.self, RestoreCommand.self, PruneCommand.self,
+            BaselineCommand.self, RepairCommand.self, SchemaCommand.self, LintCommand.self,
         ]
     )
 

@@ -33,6 +33,9 @@ struct MigrateCommand: ParsableCommand {
     @Option(help: "Write the run's report as JSON to this file (also when the run fails).")
     var report: String?
 
+    @Flag(help: "Do not migrate: the same as `lifeboat plan`.")
+    var dryRun = false
+
     func validate() throws {
         if let target, MigrationVersion(target) == nil {
             throw ValidationError("--target '\(target)' is not a version (digits only)")
@@ -40,6 +43,10 @@ struct MigrateCommand: ParsableCommand {
     }
 
     func run() throws {
+        if dryRun {
+            return try PlanCommand.run(global, PlanOptions(target: target.flatMap(MigrationVersion.init),
+                                                           allowOutOfOrder: allowOutOfOrder))
+        }
         let options = MigrateOptions(target: target.flatMap(MigrationVersion.init), onFailure: onFailure,
                                      noSnapshot: noSnapshot, atomic: atomic, allowOutOfOrder: allowOutOfOrder,
                                      dumpSchema: dumpSchema)

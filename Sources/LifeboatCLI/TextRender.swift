@@ -61,4 +61,42 @@ enum TextRender {
              manifest.label ?? ""].joined(separator: "  ")
         }.joined(separator: "\n")
     }
+
+    static func plan(_ report: PlanReport) -> String {
+        var lines: [String] = []
+        if report.migrations.isEmpty { lines.append("nothing pending (version \(report.currentVersion ?? "none"))") }
+        for migration in report.migrations {
+            var line = "\(migration.status.padding(toLength: 13, withPad: " ", startingAt: 0)) \(migration.version)_\(migration.description)"
+            if let ms = migration.rehearsalMs { line += "  \(ms) ms" }
+            if migration.noTransaction { line += "  (no-transaction)" }
+            lines.append(line)
+            if !migration.statements.isEmpty {
+                lines.append("    " + migration.statements.joined(separator: ", "))
+            }
+        }
+        for finding in report.lint {
+            lines.append("lint: " + finding.summary)
+        }
+        if report.rehearsed, report.failure == nil, !report.migrations.isEmpty {
+            lines.append("rehearsal passed; the target was not changed")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func verify(_ report: VerifyReport) -> String {
+        var lines = ["verified \(report.verified.count) verify section(s); history matches the files"]
+        if let matches = report.schemaMatches { lines.append(matches ? "schema matches" : "schema differs") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func rollback(_ report: MigrateReport) -> String {
+        if report.upToDate { return "nothing to roll back" }
+        var lines: [String] = []
+        if let snapshot = report.snapshot { lines.append("snapshot \(snapshotLine(snapshot))") }
+        for entry in report.migrations {
+            lines.append("\(entry.status.padding(toLength: 11, withPad: " ", startingAt: 0)) \(entry.version)_\(entry.description)  \(entry.executionMs ?? 0) ms")
+        }
+        lines.append("\(report.database) is at version \(report.currentVersion ?? "none")")
+        return lines.joined(separator: "\n")
+    }
 }

@@ -61,6 +61,17 @@ public protocol DatabaseEngine: AnyObject {
     /// The normalised schema, stable for the same database, without the history table's rows.
     func schema(excluding table: HistoryTable) throws -> String
 
+    // MARK: - Rehearsal
+
+    /// Runs `body` against a throwaway version of this database that the target never sees:
+    /// SQLite — a temporary copy in `scratch` made with the backup API, deleted afterwards;
+    /// PostgreSQL — this connection inside one transaction that is rolled back, `begin`/`commit`
+    /// inside turning into savepoints. Nothing `body` does reaches the target.
+    func rehearse<T>(scratch: URL, _ body: (DatabaseEngine) throws -> T) throws -> T
+    /// Whether a rehearsal can also run no-transaction migrations (SQLite's copy can; a PostgreSQL
+    /// rehearsal inside one transaction cannot run `CREATE INDEX CONCURRENTLY`).
+    var rehearsesNoTransactionMigrations: Bool { get }
+
     /// Closes the connection; the engine is unusable afterwards.
     func close()
 }

@@ -80,7 +80,7 @@ extension Lifeboat {
     }
 
     /// Pending migrations up to `target`, which must name a migration in the folder.
-    private func selectPending(_ pending: [Migration], target: MigrationVersion?, catalog: MigrationCatalog) throws -> [Migration] {
+    func selectPending(_ pending: [Migration], target: MigrationVersion?, catalog: MigrationCatalog) throws -> [Migration] {
         guard let target else { return pending }
         guard catalog.migrations.contains(where: { $0.version == target }) else {
             throw RunError.unknownTarget(target.text)

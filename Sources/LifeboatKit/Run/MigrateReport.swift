@@ -26,7 +26,7 @@ public struct MigrateReport: Sendable, Codable {
     public var pruned: [String] = []
 
     /// Migrations of this run that were committed (before any restore).
-    public var committedCount: Int { migrations.filter { $0.status == "applied" }.count }
+    public var committedCount: Int { migrations.filter { $0.status == "applied" || $0.status == "rolled_back" }.count }
 
     public init(engine: String, database: String) {
         self.engine = engine

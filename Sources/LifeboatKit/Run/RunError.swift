@@ -2,6 +2,12 @@
 public enum RunError: LifeboatError {
     /// A migration failed; the report says what ran, what was restored, and where it failed.
     case migrationFailed(MigrateReport, underlying: EngineError)
+    /// A pending migration failed in the rehearsal of `plan`; the target is untouched.
+    case rehearsalFailed(PlanReport)
+    /// `plan` or `lint` found destructive statements that were not allowed.
+    case lintFailed(PlanReport)
+    /// `verify` found problems; the category says which exit code (3 drift, 1 assertion).
+    case verifyFailed(VerifyReport, category: ErrorCategory)
     /// Another run holds the lock.
     case lockTimeout(seconds: Double, holder: String?)
     /// `--atomic` with a no-transaction migration pending.
@@ -11,7 +17,9 @@ public enum RunError: LifeboatError {
 
     public var category: ErrorCategory {
         switch self {
-        case .migrationFailed: return .migrationFailed
+        case .migrationFailed, .rehearsalFailed: return .migrationFailed
+        case .lintFailed: return .lint
+        case .verifyFailed(_, let category): return category
         case .lockTimeout: return .lock
         case .atomicWithNoTransaction: return .validation
         case .unknownTarget: return .usage
@@ -29,6 +37,19 @@ public enum RunError: LifeboatError {
             } else {
                 text += "\nnothing of this run was committed: the database is as before"
             }
+            return text
+        case .rehearsalFailed(let report):
+            let failure = report.failure
+            let place = [failure?.file, failure?.line.map(String.init)].compactMap { $0 }.joined(separator: ":")
+            return "rehearsal of migration \(failure?.version ?? "?") failed (\(place)): \(failure?.message ?? "")\nthe target database was not changed"
+        case .lintFailed(let report):
+            let findings = report.blockingLint
+            return "lint found \(findings.count) destructive statement(s) that are not allowed:\n"
+                + findings.map { "  " + $0.summary }.joined(separator: "\n")
+                + "\nmark the migration with -- lifeboat:allow-destructive, or pass --allow-destructive"
+        case .verifyFailed(let report, _):
+            var text = "verify found \(report.problems.count) problem(s):\n" + report.problems.map { "  " + $0 }.joined(separator: "\n")
+            if let diff = report.schemaDiff, !diff.isEmpty { text += "\nschema (- expected, + live):\n" + diff }
             return text
         case .lockTimeout(let seconds, let holder):
             let who = holder.map { " (held by \($0))" } ?? ""

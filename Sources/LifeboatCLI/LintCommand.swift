@@ -1,0 +1,26 @@
+import ArgumentParser
+import LifeboatKit
+
+/// `lifeboat lint`: the static lint alone, no database needed.
+struct LintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract: "Flag statements that lose data or block writers (dialect from --database-url).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Migration files to lint (default: every migration in the folder).")
+    var files: [String] = []
+
+    @Flag(help: "Destructive statements are intended: report them, do not fail.")
+    var allowDestructive = false
+
+    func run() throws {
+        try CommandRunner.run("lint", global) { lifeboat in
+            let report = try lifeboat.lint(files: files, allowDestructive: allowDestructive)
+            let text = report.lint.isEmpty ? "no findings in \(report.migrations.count) migration(s)"
+                : report.lint.map(\.summary).joined(separator: "\n")
+            return CommandOutcome(report: report, text: text)
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import LifeboatKit
+
+/// `lifeboat plan`: validate, lint and rehearse the pending migrations without changing the target.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Dry run: validate, lint, and rehearse pending migrations where the target cannot change.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Validate and lint only; do not rehearse.")
+    var noRehearse = false
+
+    @Flag(help: "Destructive statements are intended: report them, do not fail.")
+    var allowDestructive = false
+
+    @Flag(help: "Accept a pending migration older than the newest applied one.")
+    var allowOutOfOrder = false
+
+    @Option(help: "Plan migrations up to and including this version only.")
+    var target: String?
+
+    func validate() throws {
+        if let target, MigrationVersion(target) == nil {
+            throw ValidationError("--target '\(target)' is not a version (digits only)")
+        }
+    }
+
+    func run() throws {
+        try PlanCommand.run(global, PlanOptions(target: target.flatMap(MigrationVersion.init), rehearse: !noRehearse,
+                                                allowDestructive: allowDestructive, allowOutOfOrder: allowOutOfOrder))
+    }
+
+    /// Shared with `migrate --dry-run`.
+    static func run(_ global: GlobalOptions, _ options: PlanOptions) throws {
+        try CommandRunner.run("plan", global) { lifeboat in
+            let report = try lifeboat.plan(options)
+            return CommandOutcome(report: report, text: TextRender.plan(report))
+        }
+    }
+}

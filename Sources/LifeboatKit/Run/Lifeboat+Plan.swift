@@ -1,0 +1,69 @@
+import Foundation
+
+/// How `plan` should behave.
+public struct PlanOptions: Sendable {
+    public var target: MigrationVersion?
+    public var rehearse: Bool
+    public var allowDestructive: Bool
+    public var allowOutOfOrder: Bool
+
+    public init(target: MigrationVersion? = nil, rehearse: Bool = true, allowDestructive: Bool = false,
+                allowOutOfOrder: Bool = false) {
+        self.target = target
+        self.rehearse = rehearse
+        self.allowDestructive = allowDestructive
+        self.allowOutOfOrder = allowOutOfOrder
+    }
+}
+
+extension Lifeboat {
+    /// The dry run: validate as `migrate` does, lint, then rehearse the pending migrations where
+    /// the target cannot be changed, timing each. Never changes the target, never snapshots.
+    ///
+    /// - Throws: `CatalogError` (exit 3) for validation problems; `RunError.rehearsalFailed`
+    ///   (exit 1) carrying the report when a migration fails in rehearsal; `RunError.lintFailed`
+    ///   (exit 6) carrying the report when destructive statements were not allowed.
+    public func plan(_ options: PlanOptions = PlanOptions()) throws -> PlanReport {
+        let catalog = try loadCatalog()
+        let engine = try openEngine()
+        defer { engine.close() }
+        let comparison = HistoryComparison(catalog: catalog, history: try engine.readHistory(configuration.historyTable))
+        try comparison.validateForMigrate(allowOutOfOrder: options.allowOutOfOrder)
+        let pending = try selectPending(comparison.pending, target: options.target, catalog: catalog)
+
+        var report = PlanReport(engine: engine.kind.rawValue, database: engine.url.redacted,
+                                currentVersion: comparison.currentVersion, migrations: pending.map(PlannedMigration.init),
+                                lint: Lint(engine: engine.kind).findings(in: pending), rehearsed: false)
+        if options.rehearse, !pending.isEmpty {
+            try rehearse(pending, on: engine, into: &report)
+        }
+        if report.failure != nil { throw RunError.rehearsalFailed(report) }
+        if !options.allowDestructive, !report.blockingLint.isEmpty { throw RunError.lintFailed(report) }
+        return report
+    }
+
+    /// Applies `pending` to the engine's throwaway version, filling in times and the failure.
+    private func rehearse(_ pending: [Migration], on engine: DatabaseEngine, into report: inout PlanReport) throws {
+        let runnable = pending.filter { !$0.noTransaction || engine.rehearsesNoTransactionMigrations }
+        let table = configuration.historyTable
+        let logger = self.logger
+        let outcome = try engine.rehearse(scratch: FileManager.default.temporaryDirectory) { copy in
+            var applier = MigrationApplier(engine: copy, table: table, snapshotID: nil, logger: logger)
+            return applier.applyEach(runnable)
+        }
+        report.rehearsed = true
+        for index in report.migrations.indices {
+            let planned = report.migrations[index]
+            if let entry = outcome.entries.first(where: { $0.version == planned.version }) {
+                report.migrations[index].rehearsalMs = entry.executionMs
+                report.migrations[index].status = entry.status == "applied" ? "rehearsed" : "failed"
+            } else {
+                report.migrations[index].status = "not_rehearsed"
+            }
+        }
+        if let failure = outcome.failure {
+            report.failure = MigrateReport.Failure(version: failure.migration.version.text, file: failure.migration.file,
+                                                   line: failure.error.line, message: failure.error.description)
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+
+/// Which applied migrations `rollback` undoes.
+public enum RollbackRange: Sendable, Equatable {
+    /// The newest `n` applied migrations.
+    case steps(Int)
+    /// Every applied migration newer than this version, which stays applied.
+    case to(MigrationVersion)
+}
+
+extension Lifeboat {
+    /// Snapshot, then run the down sections of the migrations in `range`, newest first, each in
+    /// its own transaction together with the removal of its history row. On a failure the
+    /// snapshot is restored (unless `onFailure` is `.keep`).
+    ///
+    /// - Throws: `RollbackError` (exit 3) before touching anything when a migration in range has
+    ///   no down section, its file is missing, or the database is dirty; `RunError.migrationFailed`
+    ///   (exit 1) with the report when a down section fails.
+    public func rollback(_ range: RollbackRange = .steps(1), onFailure: MigrateOptions.OnFailure = .restore,
+                         noSnapshot: Bool = false) throws -> MigrateReport {
+        let started = ContinuousClock.now
+        let catalog = try loadCatalog()
+        let engine = try openEngine()
+        defer { engine.close() }
+        return try withLock(engine) {
+            let table = configuration.historyTable
+            var report = MigrateReport(engine: engine.kind.rawValue, database: engine.url.redacted)
+            let comparison = HistoryComparison(catalog: catalog, history: try engine.readHistory(table))
+            if let dirty = comparison.states.first(where: { $0.status == .failed }) {
+                throw RollbackError.dirty(version: dirty.version, snapshotID: dirty.record?.snapshotID)
+            }
+            let applied = comparison.states.filter { $0.record != nil }
+            let selected: [MigrationState]
+            switch range {
+            case .steps(let count):
+                selected = Array(applied.suffix(count).reversed())
+            case .to(let version):
+                guard applied.contains(where: { MigrationVersion($0.version) == version }) else {
+                    throw RollbackError.targetNotApplied(version.text)
+                }
+                selected = applied.filter { MigrationVersion($0.version).map { $0 > version } ?? false }.reversed()
+            }
+            // Refuse before touching anything.
+            for state in selected {
+                guard let migration = state.migration else { throw RollbackError.missingFile(version: state.version) }
+                guard migration.down != nil else { throw RollbackError.noDownSection(file: migration.file) }
+            }
+            report.currentVersion = comparison.currentVersion
+            guard !selected.isEmpty else {
+                report.upToDate = true
+                report.totalMs = Timestamp.milliseconds(since: started)
+                return report
+            }
+            if !noSnapshot {
+                report.snapshot = try takeSnapshot(of: engine, reason: .rollback, schemaVersion: comparison.currentVersion,
+                                                   appliedCount: applied.count, label: nil)
+            }
+            for state in selected {
+                let migration = state.migration!
+                let migrationStarted = ContinuousClock.now
+                do {
+                    try engine.begin()
+                    if let down = migration.down, !down.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                        try engine.execute(down)
+                    }
+                    try engine.deleteHistory(version: state.version, from: table)
+                    try engine.commit()
+                } catch {
+                    try? engine.rollback()
+                    let failure = EngineError.wrapping(error)
+                    report.migrations.append(MigrationEntry(version: state.version, description: state.description,
+                                                            checksum: state.checksum, status: "failed",
+                                                            executionMs: Timestamp.milliseconds(since: migrationStarted),
+                                                            file: migration.down?.file))
+                    report.failure = MigrateReport.Failure(version: state.version, file: migration.down?.file,
+                                                           line: failure.line, message: failure.description)
+                    if onFailure == .restore, report.committedCount > 0, let snapshot = report.snapshot {
+                        try restoreAfterFailure(snapshot, into: engine, failure: failure)
+                        report.restored = true
+                    }
+                    report.totalMs = Timestamp.milliseconds(since: started)
+                    throw RunError.migrationFailed(report, underlying: failure)
+                }
+                report.migrations.append(MigrationEntry(version: state.version, description: state.description,
+                                                        checksum: state.checksum, status: "rolled_back",
+                                                        executionMs: Timestamp.milliseconds(since: migrationStarted),
+                                                        file: migration.down?.file))
+                logger.info("rolled back \(state.version)_\(state.description)")
+            }
+            report.currentVersion = try currentVersion(of: engine).0
+            report.totalMs = Timestamp.milliseconds(since: started)
+            return report
+        }
+    }
+}
+
+/// Why `rollback` refused before touching anything (exit 3, or 2 for a bad `--to`).
+public enum RollbackError: LifeboatError {
+    case noDownSection(file: String)
+    case missingFile(version: String)
+    case dirty(version: String, snapshotID: String?)
+    case targetNotApplied(String)
+
+    public var category: ErrorCategory {
+        if case .targetNotApplied = self { return .usage }
+        return .validation
+    }
+
+    public var description: String {
+        switch self {
+        case .noDownSection(let file):
+            return "\(file) has no down section, so it cannot be rolled back; nothing was changed. Put a snapshot back instead: `lifeboat snapshots`, then `lifeboat restore <id>`"
+        case .missingFile(let version):
+            return "migration \(version) is applied but its file is missing, so its down section is unknown; nothing was changed. Use `lifeboat restore <id>` instead"
+        case .dirty(let version, let snapshotID):
+            return "the database is dirty: migration \(version) did not finish. Run `lifeboat restore \(snapshotID ?? "<id>")`, or fix it by hand and run `lifeboat repair`"
+        case .targetNotApplied(let version):
+            return "--to \(version) names no applied migration"
+        }
+    }
+}

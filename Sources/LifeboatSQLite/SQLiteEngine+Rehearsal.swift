@@ -1,0 +1,18 @@
+import Foundation
+import LifeboatKit
+
+extension SQLiteEngine {
+    public var rehearsesNoTransactionMigrations: Bool { true }
+
+    /// Rehearses on a copy made with the backup API in `scratch`; the copy is deleted afterwards,
+    /// whatever happens, and the target is only read.
+    public func rehearse<T>(scratch: URL, _ body: (DatabaseEngine) throws -> T) throws -> T {
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let path = scratch.appendingPathComponent(SnapshotStore.scratchPrefix + "rehearsal-\(UUID().uuidString).sqlite").path
+        defer { Self.removeDatabaseFiles(path) }
+        let copy = try SQLiteEngine(url: try DatabaseURL("sqlite:" + path), path: path, options: options)
+        defer { copy.close() }
+        try copy.connection.copy(from: connection)
+        return try body(copy)
+    }
+}
