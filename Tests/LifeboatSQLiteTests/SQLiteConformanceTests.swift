@@ -16,4 +16,10 @@ import Testing
     @Test func failureRestoresTheStateBeforeTheRun() throws { try suite.failureRestoresTheStateBeforeTheRun() }
     @Test func restoreIsExactAndUndoable() throws { try suite.restoreIsExactAndUndoable() }
     @Test func restoreRefusesDamagedSnapshots() throws { try suite.restoreRefusesDamagedSnapshots() }
+    @Test func planReportsRehearsalFailureAndChangesNothing() throws { try suite.planReportsRehearsalFailureAndChangesNothing() }
+    @Test func planRehearsesAndLeavesNothingBehind() throws { try suite.planRehearsesAndLeavesNothingBehind() }
+    @Test func planFailsOnDestructiveChangesUnlessAllowed() throws { try suite.planFailsOnDestructiveChangesUnlessAllowed() }
+    @Test func verifyChecksSchemaAndVerifySections() throws { try suite.verifyChecksSchemaAndVerifySections() }
+    @Test func rollbackThenMigrateReturnsToTheSameState() throws { try suite.rollbackThenMigrateReturnsToTheSameState() }
+    @Test func baselineAndRepair() throws { try suite.baselineAndRepair() }
 }
