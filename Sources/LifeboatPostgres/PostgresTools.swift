@@ -125,12 +125,20 @@ public struct PostgresTools: Sendable {
 /// How a client program reaches the same database as the engine's connection: libpq environment
 /// variables, and the password in a temporary 0600 passfile — never in `argv`.
 struct PostgresClientEnvironment {
-    /// Everything to set for the child (the parent's variables other than `PG*` are kept).
+    /// Everything the child gets: a few harmless variables of the parent (`inheritedNames`) and the
+    /// libpq ones. Nothing else is passed on, so a `DATABASE_URL` holding a password never reaches it.
     let variables: [String: String]
     /// The passfile to delete after the child ends.
     let passfile: URL?
     /// The password, so messages from the child can be scrubbed of it.
     let password: String?
+
+    /// What a child may inherit from the parent: locale, time zone, temporary folder, home (for
+    /// `~/.postgresql` client certificates) and Kerberos/TLS settings.
+    static let inheritedNames: Set<String> = [
+        "PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "TMPDIR",
+        "KRB5CCNAME", "KRB5_CONFIG", "KRB5_KTNAME", "SSL_CERT_FILE", "SSL_CERT_DIR", "LD_LIBRARY_PATH",
+    ]
 
     /// URL query parameters that libpq also reads from the environment, and the variable for each.
     static let parameterVariables: [String: String] = [
@@ -149,7 +157,7 @@ struct PostgresClientEnvironment {
     init(host: String?, port: String?, user: String?, database: String?, password: String?,
          parameters: [(String, String)], applicationName: String, scratch: URL,
          inherited: [String: String] = ProcessInfo.processInfo.environment) throws {
-        var variables = inherited.filter { !$0.key.hasPrefix("PG") }
+        var variables = inherited.filter { Self.inheritedNames.contains($0.key) }
         variables["PGHOST"] = host
         variables["PGPORT"] = port
         variables["PGUSER"] = user
@@ -158,7 +166,6 @@ struct PostgresClientEnvironment {
         for (name, value) in parameters {
             if let variable = Self.parameterVariables[name] { variables[variable] = value }
         }
-        // Never prompt: a child has no terminal to ask on.
         variables["PGCONNECT_TIMEOUT"] = variables["PGCONNECT_TIMEOUT"] ?? "10"
         self.password = password
         if let password, !password.isEmpty {
