@@ -72,7 +72,12 @@ swift build --build-tests
 
 # --- Throwaway server --------------------------------------------------------------------------
 
-workdir=$(mktemp -d "${TMPDIR:-/tmp}/lifeboat-test-pg.XXXXXX")
+# As root the server user must be able to reach the folder: use /tmp, not a private TMPDIR.
+if [[ $(id -u) -eq 0 ]]; then
+    workdir=$(mktemp -d /tmp/lifeboat-test-pg.XXXXXX)
+else
+    workdir=$(mktemp -d "${TMPDIR:-/tmp}/lifeboat-test-pg.XXXXXX")
+fi
 chmod 755 "$workdir"
 data="$workdir/data"
 sockets="$workdir/sockets"
@@ -108,15 +113,17 @@ port_is_free() {
     ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-port=""
-for _ in $(seq 1 50); do
-    candidate=$((20000 + RANDOM % 40000))
-    if port_is_free "$candidate"; then
-        port=$candidate
-        break
-    fi
-done
-[[ -n "$port" ]] || { log "no free TCP port found on 127.0.0.1"; exit 1; }
+free_port() {
+    local candidate
+    for _ in $(seq 1 50); do
+        candidate=$((20000 + RANDOM % 40000))
+        if port_is_free "$candidate"; then
+            printf '%s\n' "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
 
 password="lifeboat-test-$RANDOM$RANDOM"
 
@@ -125,11 +132,20 @@ log "initialising a PostgreSQL cluster in $data ($pg_bin)"
     --auth-local=trust --auth-host=scram-sha-256 >"$workdir/initdb.log" 2>&1 \
     || { cat "$workdir/initdb.log" >&2; exit 1; }
 
-log "starting PostgreSQL on 127.0.0.1:$port"
-server_started=1
-"${as_server_user[@]}" "$pg_bin/pg_ctl" -D "$data" -l "$logs/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $sockets -c fsync=off -c full_page_writes=off -c max_connections=100" \
-    start >/dev/null || { cat "$logs/server.log" >&2; exit 1; }
+# A free port can be taken between the check and the start: try a few.
+port=""
+for _ in 1 2 3; do
+    candidate=$(free_port) || { log "no free TCP port found on 127.0.0.1"; exit 1; }
+    log "starting PostgreSQL on 127.0.0.1:$candidate"
+    server_started=1
+    if "${as_server_user[@]}" "$pg_bin/pg_ctl" -D "$data" -l "$logs/server.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -p $candidate -k $sockets -c fsync=off -c full_page_writes=off -c max_connections=100" \
+        start >/dev/null; then
+        port=$candidate
+        break
+    fi
+done
+[[ -n "$port" ]] || { log "PostgreSQL did not start"; cat "$logs/server.log" >&2; exit 1; }
 
 for _ in $(seq 1 60); do
     if "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then break; fi
