@@ -139,6 +139,41 @@ struct PostgresSnapshotTests {
         }
     }
 
+    @Test("extensions, domains, materialized views, large objects and event triggers come back exactly")
+    func moreObjectKinds() throws {
+        try TestDatabase.with { database in
+            let engine = try database.open()
+            defer { engine.close() }
+            try engine.execute(SQLScript(#"""
+                CREATE EXTENSION citext;
+                CREATE DOMAIN public.positive AS int CHECK (VALUE > 0);
+                CREATE TABLE public.people (id int PRIMARY KEY, email citext UNIQUE, age public.positive);
+                INSERT INTO public.people VALUES (1, 'A@Example.com', 30);
+                CREATE MATERIALIZED VIEW public.adults AS SELECT * FROM public.people WHERE age >= 18;
+                SELECT lo_from_bytea(424242, 'large object bytes');
+                CREATE FUNCTION public.note_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
+                CREATE EVENT TRIGGER note_ddl ON ddl_command_end EXECUTE FUNCTION public.note_ddl();
+                """#))
+            let before = try state(engine)
+            let payload = try snapshot(engine)
+            try engine.execute(SQLScript("""
+                INSERT INTO public.people VALUES (2, 'b@example.com', 40);
+                REFRESH MATERIALIZED VIEW public.adults;
+                SELECT lo_from_bytea(515151, 'created later');
+                SELECT lo_put(424242, 0, 'LARGE');
+                CREATE EXTENSION pg_trgm;
+                """))
+            try restore(engine, payload)
+            #expect(try state(engine) == before)
+            #expect(try engine.value("SELECT convert_from(lo_get(424242), 'UTF8')") == "large object bytes")
+            #expect(try engine.value("SELECT count(*) FROM pg_largeobject_metadata") == "1")
+            #expect(try engine.value("SELECT count(*) FROM public.adults") == "1")
+            #expect(try engine.value("SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'") == "0")
+            #expect(try engine.value("SELECT count(*) FROM public.people WHERE email = 'a@example.COM'") == "1")
+            #expect(try engine.value("SELECT count(*) FROM pg_event_trigger") == "1")
+        }
+    }
+
     @Test("restoring the same snapshot twice, and into an emptied database, is still exact")
     func restoreTwice() throws {
         try TestDatabase.with { database in
@@ -219,6 +254,27 @@ struct PostgresSnapshotTests {
             #expect(try state(engine) == after)
             // And the engine is usable afterwards.
             #expect(try engine.value("SELECT count(*) FROM public.created_later") == "0")
+        }
+    }
+
+    @Test("a restore blocked by another session's lock gives up after lock_timeout, changing nothing")
+    func blockedRestore() throws {
+        try TestDatabase.with { database in
+            let engine = try database.open(lockTimeoutMs: 300)
+            defer { engine.close() }
+            try engine.execute(SQLScript(Self.setup))
+            let payload = try snapshot(engine)
+            try engine.execute(SQLScript(Self.changes))
+            let after = try state(engine)
+
+            let reader = try database.open()
+            defer { reader.close() }
+            try reader.begin()
+            _ = try reader.evaluateAssertion(SQLScript("SELECT count(*) FROM public.orders"))
+            let error = try #require(throws: EngineError.self) { try restore(engine, payload) }
+            #expect(error.description.contains("lock timeout"))
+            try reader.rollback()
+            #expect(try state(engine) == after)
         }
     }
 
