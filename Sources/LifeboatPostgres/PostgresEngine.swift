@@ -1,1 +1,262 @@
+import Foundation
 import LifeboatKit
+
+/// The PostgreSQL engine: one libpq connection, plus `pg_dump` for snapshots and schema dumps.
+///
+/// Facets: history table (`+History`), run lock (`+Lock`), snapshots and schema (`+Snapshot`),
+/// restore (`+Restore`). Like every engine it decides no policy and reads no configuration from
+/// the environment; the only outside look is `PATH`, to find `pg_dump` as a shell would.
+public final class PostgresEngine: DatabaseEngine {
+    public let kind: DatabaseURL.Engine = .postgres
+    public let url: DatabaseURL
+    /// `postgres://host:port/database` of the live connection (no user, no password).
+    public let identity: String
+    /// Snapshots are plain SQL from `pg_dump` (see `writeSnapshot`), so the payload is `<id>.sql.gz`.
+    public let snapshotExtension = "sql"
+
+    let options: EngineOptions
+    let connection: PostgresConnection
+    let tools: PostgresTools
+    /// The parameters the connection was opened with (with the password), for child programs.
+    let connectionParameters: [(String, String)]
+    /// The advisory lock key this session holds, if any.
+    var heldLockKey: Int64?
+
+    // MARK: - Opening
+
+    /// Connects to the database `url` names. Throws `EngineError.cannotOpen` (exit 2) naming the
+    /// host, port and database and libpq's reason, never the password.
+    public static func open(_ url: DatabaseURL, options: EngineOptions) throws -> PostgresEngine {
+        guard url.engine == .postgres else {
+            throw ConfigurationError.badDatabaseURL(redacted: url.redacted, reason: "not a postgres:// URL")
+        }
+        let parameters = connectionParameters(for: url)
+        let connection: PostgresConnection
+        do {
+            connection = try PostgresConnection(parameters: parameters, onNotice: options.log)
+        } catch {
+            throw EngineError.cannotOpen(database: describeTarget(parameters),
+                                         reason: scrub(oneLine(error.description), secrets: secrets(in: parameters)))
+        }
+        let engine = PostgresEngine(url: url, options: options, connection: connection, parameters: parameters)
+        do {
+            try engine.applySessionSettings()
+        } catch {
+            connection.close()
+            throw EngineError.cannotOpen(database: describeTarget(parameters), reason: "\(error)")
+        }
+        return engine
+    }
+
+    private init(url: DatabaseURL, options: EngineOptions, connection: PostgresConnection,
+                 parameters: [(String, String)]) {
+        self.url = url
+        self.options = options
+        self.connection = connection
+        self.connectionParameters = parameters
+        self.tools = PostgresTools(binDirectory: options.postgresBinDirectory)
+        var host = connection.host ?? "localhost"
+        if host.hasPrefix("/") || host.contains(":") {
+            host = host.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._"))) ?? host
+        }
+        identity = "postgres://\(host):\(connection.port ?? "5432")/\(connection.database ?? "")"
+    }
+
+    /// libpq keywords for `url`: its parts, then its query parameters (which win, as in libpq's own
+    /// URI parsing), `application_name=lifeboat` and a 10 s connect timeout unless given, and UTF-8
+    /// as client encoding (error positions are counted in characters of it).
+    static func connectionParameters(for url: DatabaseURL) -> [(String, String)] {
+        var parameters: [(String, String)] = []
+        func set(_ key: String, _ value: String?) {
+            guard let value else { return }
+            if let index = parameters.firstIndex(where: { $0.0 == key }) {
+                parameters[index].1 = value
+            } else {
+                parameters.append((key, value))
+            }
+        }
+        var host = url.host
+        if let bracketed = host, bracketed.hasPrefix("["), bracketed.hasSuffix("]") {
+            host = String(bracketed.dropFirst().dropLast())
+        }
+        set("host", host)
+        set("port", url.port.map(String.init))
+        set("user", url.user)
+        set("password", url.password)
+        set("dbname", url.database)
+        for (key, value) in url.parameters { set(key, value) }
+        if !parameters.contains(where: { $0.0 == "application_name" }) { set("application_name", "lifeboat") }
+        if !parameters.contains(where: { $0.0 == "connect_timeout" }) { set("connect_timeout", "10") }
+        set("client_encoding", "UTF8")
+        return parameters
+    }
+
+    /// `postgres://user@host:port/database` from connection parameters, for messages.
+    static func describeTarget(_ parameters: [(String, String)]) -> String {
+        func value(_ key: String) -> String? { parameters.last(where: { $0.0 == key })?.1 }
+        let user = value("user").map { "\($0)@" } ?? ""
+        let host = value("host") ?? value("hostaddr") ?? "localhost"
+        let database = value("dbname") ?? value("user") ?? ""
+        return "postgres://\(user)\(host):\(value("port") ?? "5432")/\(database)"
+    }
+
+    static func secrets(in parameters: [(String, String)]) -> [String] {
+        parameters.filter { $0.0 == "password" || $0.0 == "sslpassword" }.map(\.1).filter { !$0.isEmpty }
+    }
+
+    static func scrub(_ text: String, secrets: [String]) -> String {
+        secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
+    }
+
+    /// A statement on one line, cut at 200 characters, for messages.
+    static func abbreviated(_ statement: String) -> String {
+        let line = oneLine(statement)
+        return line.count > 200 ? String(line.prefix(200)) + "…" : line
+    }
+
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    /// Session settings Lifeboat relies on: `lock_timeout` from the options (0 = none). Re-applied
+    /// after a restore, whose dump changes session settings.
+    func applySessionSettings() throws {
+        let timeout = max(0, options.statementLockTimeoutMs)
+        try run("SET lock_timeout = \(timeout)", doing: "setting lock_timeout")
+    }
+
+    // MARK: - Versions
+
+    public func versionInfo() throws -> [String: String] {
+        var info = ["server_version": serverVersion.description]
+        if let program = try? tools.locate("pg_dump"), let version = try? tools.version(of: program) {
+            info["pg_dump_version"] = version.description
+        }
+        return info
+    }
+
+    var serverVersion: PostgresVersion { PostgresVersion(number: connection.serverVersionNumber) }
+
+    // MARK: - Transactions
+
+    public func begin() throws {
+        try run("BEGIN", doing: "starting a transaction")
+    }
+
+    /// Commits; throws when the server rolled the transaction back instead (it had failed).
+    public func commit() throws {
+        let result = try run("COMMIT", doing: "committing")
+        guard result.commandStatus == "COMMIT" else {
+            throw EngineError.statementFailed(message: "the transaction had failed and was rolled back at COMMIT",
+                                              file: nil, line: nil, statement: "COMMIT")
+        }
+    }
+
+    public func rollback() throws {
+        try run("ROLLBACK", doing: "rolling back")
+    }
+
+    // MARK: - SQL
+
+    /// Runs the whole script as one simple query (all its statements, in the current transaction
+    /// or, outside one, in an implicit one). On failure, the error names the line in the file: the
+    /// server's error position when it gives one, else the first line of the failing statement.
+    public func execute(_ script: SQLScript) throws {
+        let (completed, error) = connection.executeScript(script.text)
+        guard let error else { return }
+        throw statementError(error, in: script, completedStatements: completed)
+    }
+
+    public func evaluateAssertion(_ statement: SQLScript) throws -> Bool {
+        let result: PostgresResult
+        do {
+            result = try connection.execute(statement.text)
+        } catch {
+            throw statementError(error, in: statement, completedStatements: 0)
+        }
+        return Self.isTrue(result)
+    }
+
+    /// True unless the first column of the first row is false, 0 or NULL, or there is no row.
+    /// Statements that return no columns count as true.
+    static func isTrue(_ result: PostgresResult) -> Bool {
+        guard result.status == .tuplesOK, !result.columnNames.isEmpty else { return true }
+        guard let row = result.rows.first, let value = row.first, let text = value else { return false }
+        let normalised = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if ["f", "false", "no", "off", "n"].contains(normalised) { return false }
+        if let number = Double(normalised), number == 0 { return false }
+        return true
+    }
+
+    /// The `EngineError.statementFailed` for an error while running `script`: the server's message
+    /// (with detail and hint), the failing statement and its line in the file.
+    func statementError(_ error: PostgresError, in script: SQLScript, completedStatements: Int) -> EngineError {
+        guard case .server(let server) = error else {
+            return .statementFailed(message: error.description, file: script.file, line: script.firstStatementLine,
+                                    statement: script.text)
+        }
+        let bytes = Array(script.text.utf8)
+        let statements = SQLStatementScanner.statements(in: bytes)
+        var line: Int?
+        var failing: (range: Range<Int>, contentStart: Int)?
+        if let position = server.position, position > 0 {
+            line = script.line(atCharacterOffset: position - 1)
+            let offset = Self.utf8Offset(ofCharacter: position - 1, in: bytes)
+            failing = statements.last(where: { $0.contentStart <= offset }) ?? statements.first
+        } else if completedStatements < statements.count {
+            failing = statements[completedStatements]
+        } else {
+            failing = statements.last
+        }
+        var statementText: String?
+        if let failing {
+            line = line ?? script.line(atUTF8Offset: failing.contentStart)
+            statementText = String(decoding: bytes[failing.contentStart..<failing.range.upperBound], as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return .statementFailed(message: server.description, file: script.file,
+                                line: line ?? script.firstStatementLine, statement: statementText)
+    }
+
+    /// The UTF-8 byte offset of a 0-based character (Unicode scalar) index.
+    static func utf8Offset(ofCharacter index: Int, in bytes: [UInt8]) -> Int {
+        var characters = 0
+        for (offset, byte) in bytes.enumerated() where byte & 0xC0 != 0x80 {
+            if characters == index { return offset }
+            characters += 1
+        }
+        return bytes.count
+    }
+
+    // MARK: - Closing
+
+    public func close() {
+        heldLockKey = nil
+        connection.close()
+    }
+
+    // MARK: - Internal queries
+
+    /// Runs Lifeboat's own SQL; a failure becomes `EngineError.failed` saying what was being done.
+    @discardableResult
+    func run(_ sql: String, _ parameters: [String?]? = nil, doing what: String) throws -> PostgresResult {
+        do {
+            if let parameters {
+                return try connection.query(sql, parameters)
+            }
+            return try connection.execute(sql)
+        } catch {
+            throw EngineError.failed("PostgreSQL error while \(what): \(error.description)")
+        }
+    }
+}
+
+/// Opens `PostgresEngine`s; for the standard factory in `LifeboatEngines` and for tests.
+public struct PostgresEngineFactory: DatabaseEngineFactory {
+    public init() {}
+
+    public func open(_ url: DatabaseURL, options: EngineOptions) throws -> DatabaseEngine {
+        try PostgresEngine.open(url, options: options)
+    }
+}

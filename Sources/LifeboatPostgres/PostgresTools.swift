@@ -1,0 +1,205 @@
+import Foundation
+import LifeboatKit
+
+/// A PostgreSQL major/minor version, from `PQserverVersion` or a tool's `--version` line.
+public struct PostgresVersion: Sendable, Equatable, Comparable, CustomStringConvertible {
+    /// `PQserverVersion`'s encoding: 150004 for 15.4, 90624 for 9.6.24.
+    public let number: Int
+
+    public init(number: Int) { self.number = number }
+
+    /// Parses the first version in text like `pg_dump (PostgreSQL) 15.4 (Debian 15.4-1)`,
+    /// `16beta2` or `9.6.24`; nil when there is none.
+    public init?(parsing text: String) {
+        guard let match = text.firstMatch(of: /(\d+)(?:\.(\d+))?(?:\.(\d+))?/) else { return nil }
+        guard let first = Int(match.1) else { return nil }
+        let second = match.2.flatMap { Int($0) } ?? 0
+        let third = match.3.flatMap { Int($0) } ?? 0
+        number = first >= 10 ? first * 10_000 + second : first * 10_000 + second * 100 + third
+    }
+
+    /// The major version: `15` from version 10 on, `9.6` before.
+    public var major: String {
+        number >= 100_000 ? String(number / 10_000) : "\(number / 10_000).\(number / 100 % 100)"
+    }
+
+    /// Major versions as one comparable number (1500, 906).
+    var majorNumber: Int { number >= 100_000 ? number / 10_000 * 100 : number / 100 }
+
+    public var description: String {
+        number >= 100_000 ? "\(number / 10_000).\(number % 10_000)"
+            : "\(number / 10_000).\(number / 100 % 100).\(number % 100)"
+    }
+
+    public static func < (lhs: PostgresVersion, rhs: PostgresVersion) -> Bool { lhs.number < rhs.number }
+}
+
+/// Finds and runs the PostgreSQL client programs (`pg_dump`, and `psql`/`pg_restore` for people),
+/// without ever putting a password on a command line.
+public struct PostgresTools: Sendable {
+    /// `EngineOptions.postgresBinDirectory`, tried first.
+    public var binDirectory: String?
+    /// Folders of the `PATH` the caller decided on, tried next.
+    public var searchPath: [String]
+    /// Where Debian and Ubuntu install each major version, newest tried last.
+    public var versionedRoot: String
+
+    public init(binDirectory: String?, searchPath: [String] = PostgresTools.processSearchPath(),
+                versionedRoot: String = "/usr/lib/postgresql") {
+        self.binDirectory = binDirectory
+        self.searchPath = searchPath
+        self.versionedRoot = versionedRoot
+    }
+
+    /// The folders of this process's `PATH` (the one place the engine looks at its environment,
+    /// to find programs the way a shell would).
+    public static func processSearchPath() -> [String] {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
+            .split(separator: ":").map(String.init).filter { !$0.isEmpty }
+    }
+
+    /// The program called `name`: in `binDirectory` when given (and only there), else on the search
+    /// path, else in the newest `/usr/lib/postgresql/<major>/bin`. Throws `EngineError.snapshotFailed`
+    /// naming where it looked.
+    public func locate(_ name: String) throws -> URL {
+        let files = FileManager.default
+        if let binDirectory {
+            let candidate = URL(fileURLWithPath: binDirectory).appendingPathComponent(name)
+            guard files.isExecutableFile(atPath: candidate.path) else {
+                throw EngineError.snapshotFailed("\(name) was not found in the PostgreSQL bin folder '\(binDirectory)'")
+            }
+            return candidate
+        }
+        for folder in searchPath {
+            let candidate = URL(fileURLWithPath: folder).appendingPathComponent(name)
+            if files.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        let versions = ((try? files.contentsOfDirectory(atPath: versionedRoot)) ?? [])
+            .compactMap { entry in PostgresVersion(parsing: entry).map { (entry, $0) } }
+            .sorted { $0.1 > $1.1 }
+        for (entry, _) in versions {
+            let candidate = URL(fileURLWithPath: versionedRoot).appendingPathComponent(entry)
+                .appendingPathComponent("bin").appendingPathComponent(name)
+            if files.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        throw EngineError.snapshotFailed(
+            "\(name) was not found on PATH or in \(versionedRoot)/*/bin; install the PostgreSQL client "
+                + "(e.g. apt-get install postgresql-client) or set the PostgreSQL bin folder")
+    }
+
+    /// The version a program reports with `--version`.
+    public func version(of program: URL) throws -> PostgresVersion {
+        let process = Process()
+        process.executableURL = program
+        process.arguments = ["--version"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw EngineError.snapshotFailed("cannot run \(program.path): \(error.localizedDescription)")
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0, let version = PostgresVersion(parsing: text) else {
+            throw EngineError.snapshotFailed("cannot tell the version of \(program.path) (it printed '\(text.trimmingCharacters(in: .whitespacesAndNewlines))')")
+        }
+        return version
+    }
+
+    /// Refuses a `pg_dump` whose major version is older than the server's: it cannot dump it
+    /// (SPEC: refused up front, exit 5, naming the version needed).
+    public static func checkDump(version dump: PostgresVersion, program: String, server: PostgresVersion) throws {
+        guard dump.majorNumber >= server.majorNumber else {
+            throw EngineError.snapshotFailed(
+                "\(program) is version \(dump) but the server is \(server): pg_dump must be at least the "
+                    + "server's major version. Install the PostgreSQL \(server.major) client (or newer) "
+                    + "and point the PostgreSQL bin folder at it; no snapshot was taken and nothing was changed")
+        }
+    }
+}
+
+/// How a client program reaches the same database as the engine's connection: libpq environment
+/// variables, and the password in a temporary 0600 passfile — never in `argv`.
+struct PostgresClientEnvironment {
+    /// Everything the child gets: a few harmless variables of the parent (`inheritedNames`) and the
+    /// libpq ones. Nothing else is passed on, so a `DATABASE_URL` holding a password never reaches it.
+    let variables: [String: String]
+    /// The passfile to delete after the child ends.
+    let passfile: URL?
+    /// The password, so messages from the child can be scrubbed of it.
+    let password: String?
+
+    /// What a child may inherit from the parent: locale, time zone, temporary folder, home (for
+    /// `~/.postgresql` client certificates) and Kerberos/TLS settings.
+    static let inheritedNames: Set<String> = [
+        "PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "TMPDIR",
+        "KRB5CCNAME", "KRB5_CONFIG", "KRB5_KTNAME", "SSL_CERT_FILE", "SSL_CERT_DIR", "LD_LIBRARY_PATH",
+    ]
+
+    /// URL query parameters that libpq also reads from the environment, and the variable for each.
+    static let parameterVariables: [String: String] = [
+        "sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT", "sslcert": "PGSSLCERT", "sslkey": "PGSSLKEY",
+        "sslcrl": "PGSSLCRL", "sslcrldir": "PGSSLCRLDIR", "sslsni": "PGSSLSNI", "sslcompression": "PGSSLCOMPRESSION",
+        "ssl_min_protocol_version": "PGSSLMINPROTOCOLVERSION", "ssl_max_protocol_version": "PGSSLMAXPROTOCOLVERSION",
+        "requirepeer": "PGREQUIREPEER", "gssencmode": "PGGSSENCMODE", "krbsrvname": "PGKRBSRVNAME",
+        "gsslib": "PGGSSLIB", "channel_binding": "PGCHANNELBINDING", "connect_timeout": "PGCONNECT_TIMEOUT",
+        "options": "PGOPTIONS", "target_session_attrs": "PGTARGETSESSIONATTRS", "hostaddr": "PGHOSTADDR",
+        "client_encoding": "PGCLIENTENCODING", "load_balance_hosts": "PGLOADBALANCEHOSTS",
+        "require_auth": "PGREQUIREAUTH", "service": "PGSERVICE",
+    ]
+
+    /// Builds the environment from the live connection's host, port, user and database, the URL's
+    /// other parameters, and a passfile in `scratch` holding the password (when there is one).
+    init(host: String?, port: String?, user: String?, database: String?, password: String?,
+         parameters: [(String, String)], applicationName: String, scratch: URL,
+         inherited: [String: String] = ProcessInfo.processInfo.environment) throws {
+        var variables = inherited.filter { Self.inheritedNames.contains($0.key) }
+        variables["PGHOST"] = host
+        variables["PGPORT"] = port
+        variables["PGUSER"] = user
+        variables["PGDATABASE"] = database
+        variables["PGAPPNAME"] = applicationName
+        for (name, value) in parameters {
+            if let variable = Self.parameterVariables[name] { variables[variable] = value }
+        }
+        variables["PGCONNECT_TIMEOUT"] = variables["PGCONNECT_TIMEOUT"] ?? "10"
+        self.password = password
+        if let password, !password.isEmpty {
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            let file = scratch.appendingPathComponent("lifeboat-pgpass-\(UUID().uuidString)")
+            let escaped = password.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ":", with: "\\:")
+            let line = Array("*:*:*:*:\(escaped)\n".utf8)
+            let descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else {
+                throw EngineError.snapshotFailed("cannot create a temporary passfile in \(scratch.path): \(String(cString: strerror(errno)))")
+            }
+            let written = line.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+            Foundation.close(descriptor)
+            guard written == line.count else {
+                try? FileManager.default.removeItem(at: file)
+                throw EngineError.snapshotFailed("cannot write the temporary passfile in \(scratch.path)")
+            }
+            variables["PGPASSFILE"] = file.path
+            passfile = file
+        } else {
+            variables["PGPASSFILE"] = "/dev/null"
+            passfile = nil
+        }
+        self.variables = variables
+    }
+
+    /// Deletes the passfile.
+    func cleanUp() {
+        if let passfile { try? FileManager.default.removeItem(at: passfile) }
+    }
+
+    /// `text` with the password replaced by `***`.
+    func scrub(_ text: String) -> String {
+        guard let password, !password.isEmpty else { return text }
+        return text.replacingOccurrences(of: password, with: "***")
+    }
+}

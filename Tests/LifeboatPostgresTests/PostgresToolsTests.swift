@@ -1,0 +1,140 @@
+import Foundation
+import LifeboatKit
+@testable import LifeboatPostgres
+import Testing
+
+@Suite("PostgreSQL client tools")
+struct PostgresToolsTests {
+    @Test("versions parse from --version lines, folder names and PQserverVersion",
+          arguments: [
+              ("pg_dump (PostgreSQL) 15.4 (Debian 15.4-1.pgdg120+1)", 150_004, "15", "15.4"),
+              ("pg_dump (PostgreSQL) 9.6.24", 90_624, "9.6", "9.6.24"),
+              ("16beta2", 160_000, "16", "16.0"),
+              ("17", 170_000, "17", "17.0"),
+          ])
+    func parsing(text: String, number: Int, major: String, description: String) throws {
+        let version = try #require(PostgresVersion(parsing: text))
+        #expect(version.number == number)
+        #expect(version.major == major)
+        #expect(version.description == description)
+        #expect(PostgresVersion(number: number) == version)
+    }
+
+    @Test("pg_dump must be at least the server's major version",
+          arguments: [
+              (150_004, 150_010, true), (150_010, 150_004, true), (160_000, 150_004, true),
+              (140_009, 150_004, false), (90_624, 100_000, false), (100_000, 90_624, true), (90_500, 90_624, false),
+          ])
+    func dumpCompatibility(dump: Int, server: Int, allowed: Bool) throws {
+        let check = {
+            try PostgresTools.checkDump(version: PostgresVersion(number: dump), program: "/usr/bin/pg_dump",
+                                        server: PostgresVersion(number: server))
+        }
+        if allowed {
+            try check()
+        } else {
+            let error = try #require(throws: EngineError.self) { try check() }
+            #expect(error.category == .snapshot)
+            #expect(error.description.contains(PostgresVersion(number: dump).description))
+            #expect(error.description.contains(PostgresVersion(number: server).description))
+            #expect(error.description.contains("PostgreSQL \(PostgresVersion(number: server).major) client"))
+        }
+    }
+
+    @Test("the bin folder from the options wins; otherwise PATH, then the newest /usr/lib/postgresql/*/bin")
+    func locate() throws {
+        try withScratchFolder { root in
+            let files = FileManager.default
+            func program(_ path: String) throws -> URL {
+                let url = root.appendingPathComponent(path)
+                try files.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try "#!/bin/sh\n".write(to: url, atomically: true, encoding: .utf8)
+                try files.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+                return url
+            }
+            let chosen = try program("chosen/pg_dump")
+            let onPath = try program("path/pg_dump")
+            _ = try program("versions/9.6/bin/pg_dump")
+            let newest = try program("versions/16/bin/pg_dump")
+            _ = try program("versions/15/bin/pg_dump")
+            let versioned = root.appendingPathComponent("versions").path
+
+            #expect(try PostgresTools(binDirectory: chosen.deletingLastPathComponent().path, searchPath: [],
+                                      versionedRoot: versioned).locate("pg_dump") == chosen)
+            #expect(try PostgresTools(binDirectory: nil, searchPath: [root.appendingPathComponent("nothing").path, onPath.deletingLastPathComponent().path],
+                                      versionedRoot: versioned).locate("pg_dump") == onPath)
+            #expect(try PostgresTools(binDirectory: nil, searchPath: [], versionedRoot: versioned).locate("pg_dump") == newest)
+            #expect(throws: EngineError.self) {
+                try PostgresTools(binDirectory: root.appendingPathComponent("empty").path, searchPath: [onPath.deletingLastPathComponent().path],
+                                  versionedRoot: versioned).locate("pg_dump")
+            }
+        }
+    }
+
+    @Test("child environment: libpq variables, a 0600 passfile, and nothing secret inherited")
+    func clientEnvironment() throws {
+        try withScratchFolder { scratch in
+            let environment = try PostgresClientEnvironment(
+                host: "db.internal", port: "6543", user: "app", database: "prod", password: "p:a\\ss",
+                parameters: [("sslmode", "verify-full"), ("application_name", "x"), ("keepalives", "1")],
+                applicationName: "lifeboat", scratch: scratch,
+                inherited: ["PATH": "/usr/bin", "DATABASE_URL": "postgres://app:p:a\\ss@db/prod", "PGPASSWORD": "old", "LANG": "C.UTF-8"])
+            defer { environment.cleanUp() }
+            let variables = environment.variables
+            #expect(variables["PGHOST"] == "db.internal")
+            #expect(variables["PGPORT"] == "6543")
+            #expect(variables["PGUSER"] == "app")
+            #expect(variables["PGDATABASE"] == "prod")
+            #expect(variables["PGSSLMODE"] == "verify-full")
+            #expect(variables["PGAPPNAME"] == "lifeboat")
+            #expect(variables["PATH"] == "/usr/bin")
+            #expect(variables["LANG"] == "C.UTF-8")
+            #expect(variables["DATABASE_URL"] == nil)
+            #expect(variables["PGPASSWORD"] == nil)
+            let passfile = try #require(variables["PGPASSFILE"])
+            #expect(try String(contentsOfFile: passfile, encoding: .utf8) == "*:*:*:*:p\\:a\\\\ss\n")
+            let permissions = try FileManager.default.attributesOfItem(atPath: passfile)[.posixPermissions] as? NSNumber
+            #expect(permissions?.intValue == 0o600)
+            #expect(environment.scrub("failed for p:a\\ss") == "failed for ***")
+            environment.cleanUp()
+            #expect(!FileManager.default.fileExists(atPath: passfile))
+        }
+    }
+
+    @Test("schema normalisation drops volatile lines and folds blank runs")
+    func normalise() {
+        let dump = """
+            --
+            -- PostgreSQL database dump
+            --
+
+            \\restrict XYZ
+
+            -- Dumped from database version 15.18
+            -- Dumped by pg_dump version 15.18
+
+            SET statement_timeout = 0;
+            SELECT pg_catalog.set_config('search_path', '', false);
+
+
+            CREATE TABLE public.t (
+                id integer
+            );
+
+
+
+            \\unrestrict XYZ
+
+            """
+        #expect(PostgresEngine.normaliseSchema(dump) == """
+            --
+            -- PostgreSQL database dump
+            --
+
+            CREATE TABLE public.t (
+                id integer
+            );
+
+            """)
+    }
+}

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# The one test command: builds, starts a throwaway PostgreSQL, runs every test suite, stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+usage() {
+    cat <<'USAGE'
+Usage: scripts/test.sh [-h] [SWIFT_TEST_ARGS...]
+
+Builds Lifeboat and its tests (swift build --build-tests), starts a throwaway PostgreSQL server
+in a temporary folder (as the unprivileged user "postgres" when run as root; listening only on
+127.0.0.1 at a free port and on a socket inside the folder), and runs every test suite with
+`swift test`, passing SWIFT_TEST_ARGS on (e.g. --filter PostgresEngine). The server is stopped
+and the folder removed on exit, also on failure or Ctrl-C. Exits non-zero when anything fails.
+
+The tests get:
+  LIFEBOAT_TEST_POSTGRES_URL  postgres://lifeboat:PASSWORD@127.0.0.1:PORT/postgres (a superuser
+                              that logs in with a password, so tests can CREATE DATABASE)
+  LIFEBOAT_TEST_PG_BIN        the server's bin folder (pg_dump, psql, …)
+
+Environment:
+  PG_BIN   PostgreSQL bin folder to use (default: /usr/lib/postgresql/15/bin, else the newest
+           /usr/lib/postgresql/*/bin; installed with apt-get when missing and run as root)
+USAGE
+}
+
+if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
+    usage
+    exit 0
+fi
+
+log() { printf 'test.sh: %s\n' "$*" >&2; }
+
+# --- Tools -------------------------------------------------------------------------------------
+
+if ! command -v swift >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swift ]]; then
+    PATH="/opt/swift/usr/bin:$PATH"
+fi
+command -v swift >/dev/null 2>&1 || { log "swift is not on PATH; install the Swift 6 toolchain"; exit 1; }
+
+find_pg_bin() {
+    if [[ -n "${PG_BIN:-}" ]]; then
+        printf '%s\n' "$PG_BIN"
+    elif [[ -x /usr/lib/postgresql/15/bin/initdb ]]; then
+        printf '%s\n' /usr/lib/postgresql/15/bin
+    else
+        local newest
+        newest=$(find /usr/lib/postgresql -mindepth 3 -maxdepth 3 -path '*/bin/initdb' 2>/dev/null | sort -V | tail -n 1)
+        [[ -n "$newest" ]] && dirname "$newest"
+    fi
+}
+
+pg_bin=$(find_pg_bin || true)
+if [[ -z "$pg_bin" || ! -x "$pg_bin/initdb" ]]; then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        log "PostgreSQL server not found; installing it with apt-get"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq >&2
+        apt-get install -y -qq postgresql >&2
+        pg_bin=$(find_pg_bin || true)
+    fi
+fi
+if [[ -z "$pg_bin" || ! -x "$pg_bin/initdb" ]]; then
+    log "no PostgreSQL server found (looked in ${PG_BIN:-/usr/lib/postgresql/*/bin}); install postgresql or set PG_BIN"
+    exit 1
+fi
+
+# --- Build first, so a compile error does not wait for a server --------------------------------
+
+log "building (swift build --build-tests)"
+swift build --build-tests
+
+# --- Throwaway server --------------------------------------------------------------------------
+
+# As root the server user must be able to reach the folder: use /tmp, not a private TMPDIR.
+if [[ $(id -u) -eq 0 ]]; then
+    workdir=$(mktemp -d /tmp/lifeboat-test-pg.XXXXXX)
+else
+    workdir=$(mktemp -d "${TMPDIR:-/tmp}/lifeboat-test-pg.XXXXXX")
+fi
+chmod 755 "$workdir"
+data="$workdir/data"
+sockets="$workdir/sockets"
+logs="$workdir/logs"
+mkdir -p "$data" "$sockets" "$logs"
+chmod 700 "$data"
+
+as_server_user=()
+if [[ $(id -u) -eq 0 ]]; then
+    # initdb refuses to run as root: the server runs as the unprivileged "postgres" user.
+    if ! id -u postgres >/dev/null 2>&1; then
+        useradd --system --no-create-home --shell /usr/sbin/nologin postgres
+    fi
+    chown postgres: "$data" "$sockets" "$logs"
+    as_server_user=(runuser -u postgres --)
+fi
+
+server_started=0
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    if [[ $server_started -eq 1 ]]; then
+        "${as_server_user[@]}" "$pg_bin/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$workdir"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_is_free() {
+    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+free_port() {
+    local candidate
+    for _ in $(seq 1 50); do
+        candidate=$((20000 + RANDOM % 40000))
+        if port_is_free "$candidate"; then
+            printf '%s\n' "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+password="lifeboat-test-$RANDOM$RANDOM"
+
+log "initialising a PostgreSQL cluster in $data ($pg_bin)"
+"${as_server_user[@]}" "$pg_bin/initdb" -D "$data" --username=postgres --encoding=UTF8 --locale=C \
+    --auth-local=trust --auth-host=scram-sha-256 >"$workdir/initdb.log" 2>&1 \
+    || { cat "$workdir/initdb.log" >&2; exit 1; }
+
+# A free port can be taken between the check and the start: try a few.
+port=""
+for _ in 1 2 3; do
+    candidate=$(free_port) || { log "no free TCP port found on 127.0.0.1"; exit 1; }
+    log "starting PostgreSQL on 127.0.0.1:$candidate"
+    server_started=1
+    if "${as_server_user[@]}" "$pg_bin/pg_ctl" -D "$data" -l "$logs/server.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -p $candidate -k $sockets -c fsync=off -c full_page_writes=off -c max_connections=100" \
+        start >/dev/null; then
+        port=$candidate
+        break
+    fi
+done
+[[ -n "$port" ]] || { log "PostgreSQL did not start"; cat "$logs/server.log" >&2; exit 1; }
+
+for _ in $(seq 1 60); do
+    if "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then break; fi
+    sleep 0.5
+done
+"$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$port" || { log "PostgreSQL did not become ready"; cat "$logs/server.log" >&2; exit 1; }
+
+# A superuser that logs in over TCP with a password (created through the trusted socket).
+"${as_server_user[@]}" "$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$sockets" -p "$port" -U postgres -d postgres \
+    -c "CREATE ROLE lifeboat LOGIN SUPERUSER PASSWORD '$password'" >/dev/null
+
+export LIFEBOAT_TEST_POSTGRES_URL="postgres://lifeboat:$password@127.0.0.1:$port/postgres"
+export LIFEBOAT_TEST_PG_BIN="$pg_bin"
+
+# --- Tests -------------------------------------------------------------------------------------
+
+log "running swift test"
+swift test "$@"
