@@ -9,8 +9,6 @@ import LifeboatKit
 public final class PostgresEngine: DatabaseEngine {
     public let kind: DatabaseURL.Engine = .postgres
     public let url: DatabaseURL
-    /// `postgres://host:port/database` of the live connection (no user, no password).
-    public let identity: String
     /// Snapshots are plain SQL from `pg_dump` (see `writeSnapshot`), so the payload is `<id>.sql.gz`.
     public let snapshotExtension = "sql"
 
@@ -55,11 +53,6 @@ public final class PostgresEngine: DatabaseEngine {
         self.connection = connection
         self.connectionParameters = parameters
         self.tools = PostgresTools(binDirectory: options.postgresBinDirectory)
-        var host = connection.host ?? "localhost"
-        if host.hasPrefix("/") || host.contains(":") {
-            host = host.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._"))) ?? host
-        }
-        identity = "postgres://\(host):\(connection.port ?? "5432")/\(connection.database ?? "")"
     }
 
     /// libpq keywords for `url`: its parts, then its query parameters (which win, as in libpq's own
@@ -140,12 +133,24 @@ public final class PostgresEngine: DatabaseEngine {
 
     // MARK: - Transactions
 
+    /// Inside a rehearsal, `begin`/`commit`/`rollback` work on savepoints of the one outer
+    /// transaction that the rehearsal rolls back.
+    var inRehearsal = false
+
     public func begin() throws {
+        if inRehearsal {
+            try run("SAVEPOINT lifeboat_rehearsal", doing: "starting a rehearsed transaction")
+            return
+        }
         try run("BEGIN", doing: "starting a transaction")
     }
 
     /// Commits; throws when the server rolled the transaction back instead (it had failed).
     public func commit() throws {
+        if inRehearsal {
+            try run("RELEASE SAVEPOINT lifeboat_rehearsal", doing: "ending a rehearsed transaction")
+            return
+        }
         let result = try run("COMMIT", doing: "committing")
         guard result.commandStatus == "COMMIT" else {
             throw EngineError.statementFailed(message: "the transaction had failed and was rolled back at COMMIT",
@@ -154,6 +159,11 @@ public final class PostgresEngine: DatabaseEngine {
     }
 
     public func rollback() throws {
+        if inRehearsal {
+            try run("ROLLBACK TO SAVEPOINT lifeboat_rehearsal", doing: "rolling back a rehearsed transaction")
+            try run("RELEASE SAVEPOINT lifeboat_rehearsal", doing: "rolling back a rehearsed transaction")
+            return
+        }
         try run("ROLLBACK", doing: "rolling back")
     }
 
