@@ -120,7 +120,13 @@ struct MigrationCatalogTests {
         try folder.write("7_x.down.sql", "CREATE TABLE a (id int);\n")
         let m = try MigrationParser.parseFile(atPath: up)
         #expect(m.version.text == "7")
+        #expect(m.file == up)
         #expect(m.down?.text == "CREATE TABLE a (id int);")
+        #expect(try MigrationParser.parseFile(atPath: folder.file("7_x.down.sql")) == m)
+        let lone = try folder.write("8_y.down.sql", "SELECT 1;")
+        #expect(throws: CatalogError.downWithoutUp(file: lone)) { try MigrationParser.parseFile(atPath: lone) }
+        let single = try folder.write("0009_z.sql", "-- lifeboat:up\nSELECT 1;\n")
+        #expect(try MigrationParser.parseFile(atPath: single).up.text == "SELECT 1;")
     }
 
     // MARK: - Many files
