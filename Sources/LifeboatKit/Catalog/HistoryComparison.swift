@@ -47,18 +47,29 @@ public struct HistoryComparison: Sendable {
             }
             if records[version] == nil { records[version] = record }
         }
-        var files: [MigrationVersion: Migration] = [:]
-        files.reserveCapacity(catalog.migrations.count)
-        for migration in catalog.migrations where files[migration.version] == nil {
-            files[migration.version] = migration
+        // Walk the (sorted) files and the sorted recorded versions side by side.
+        var migrations = catalog.migrations
+        if zip(migrations, migrations.dropFirst()).contains(where: { !($0.version < $1.version) }) {
+            migrations.sort { $0.version < $1.version }
         }
-
-        var versions = Set(files.keys)
-        versions.formUnion(records.keys)
+        let recorded = records.keys.sorted()
         var states: [MigrationState] = []
-        states.reserveCapacity(versions.count + unparsable.count)
-        for version in versions.sorted() {
-            states.append(Self.state(file: files[version], record: records[version]))
+        states.reserveCapacity(migrations.count + recorded.count + unparsable.count)
+        var fileIndex = 0
+        var recordIndex = 0
+        while fileIndex < migrations.count || recordIndex < recorded.count {
+            if recordIndex == recorded.count
+                || (fileIndex < migrations.count && migrations[fileIndex].version < recorded[recordIndex]) {
+                states.append(Self.state(file: migrations[fileIndex], record: nil))
+                fileIndex += 1
+            } else if fileIndex == migrations.count || recorded[recordIndex] < migrations[fileIndex].version {
+                states.append(Self.state(file: nil, record: records[recorded[recordIndex]]))
+                recordIndex += 1
+            } else {
+                states.append(Self.state(file: migrations[fileIndex], record: records[recorded[recordIndex]]))
+                fileIndex += 1
+                recordIndex += 1
+            }
         }
         // A row whose version is not digits (written by hand or another tool) has no file.
         for record in unparsable {

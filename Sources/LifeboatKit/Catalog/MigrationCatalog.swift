@@ -16,7 +16,8 @@ public struct MigrationCatalog: Sendable {
     ///
     /// Files are `<version>_<description>.sql` (Lifeboat or dbmate) or golang-migrate
     /// `<version>_<name>.up.sql` + `.down.sql` pairs. Other files, hidden files (`.…`) and
-    /// sub-folders are ignored. The folder is listed once; problems are reported for the first
+    /// sub-folders are ignored. The folder is listed once and the files are parsed in parallel;
+    /// problems are reported for the first
     /// offending file (bad names and duplicates in name order, then
     /// contents in version order).
     /// - Throws: `ConfigurationError.missingMigrationsFolder` when the folder is missing;
@@ -44,10 +45,29 @@ public struct MigrationCatalog: Sendable {
             try groups[fileName.version, default: FileGroup()].add(fileName, path: path)
         }
 
+        // Read and parse in parallel (files are independent); report the first problem in version order.
+        let ordered = groups.sorted { $0.key < $1.key }.map(\.value)
+        var results = [Result<Migration?, Error>](repeating: .success(nil), count: ordered.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            if ordered.count < 64 {
+                for index in ordered.indices { buffer[index] = Result { try ordered[index].read() } }
+                return
+            }
+            // Each index is written by exactly one worker, and read only after all have finished.
+            nonisolated(unsafe) let slots = buffer
+            // Chunks of consecutive groups, a few per core, keep the scheduling overhead small.
+            let chunk = max(16, ordered.count / (ProcessInfo.processInfo.activeProcessorCount * 8))
+            let chunks = (ordered.count + chunk - 1) / chunk
+            DispatchQueue.concurrentPerform(iterations: chunks) { part in
+                for index in (part * chunk)..<min((part + 1) * chunk, ordered.count) {
+                    slots[index] = Result { try ordered[index].read() }
+                }
+            }
+        }
         var migrations: [Migration] = []
-        migrations.reserveCapacity(groups.count)
-        for version in groups.keys.sorted() {
-            if let migration = try groups[version]!.read() { migrations.append(migration) }
+        migrations.reserveCapacity(ordered.count)
+        for result in results {
+            if let migration = try result.get() { migrations.append(migration) }
         }
         return MigrationCatalog(directory: directory, migrations: migrations)
     }
@@ -60,7 +80,7 @@ public struct MigrationCatalog: Sendable {
 }
 
 /// The files of one version: a single file, or the halves of a golang-migrate pair.
-private struct FileGroup {
+private struct FileGroup: Sendable {
     var single: (name: MigrationFileName, path: String)?
     var up: (name: MigrationFileName, path: String)?
     var down: (name: MigrationFileName, path: String)?

@@ -42,24 +42,30 @@ public enum MigrationParser {
                          allowDestructive: layout.allowDestructive)
     }
 
-    /// Reads and parses the migration file at `path` (for `lifeboat lint FILE…`). For a
-    /// golang-migrate `.up.sql`, the `.down.sql` next to it is read too.
-    /// - Throws: `CatalogError` for a bad name or contents, or an unreadable file.
+    /// Reads and parses the migration file at `path` (for `lifeboat lint FILE…`). For either half
+    /// of a golang-migrate pair, both the `.up.sql` and the `.down.sql` next to it are read.
+    /// - Throws: `CatalogError` for a bad name or contents, a `.down.sql` without its `.up.sql`,
+    ///   or an unreadable file.
     public static func parseFile(atPath path: String) throws -> Migration {
         let url = URL(fileURLWithPath: path)
         let name = url.lastPathComponent
         guard let fileName = MigrationFileName(name) else { throw CatalogError.badFileName(file: path) }
-        guard fileName.kind != .down else { throw CatalogError.downWithoutUp(file: path) }
-        guard let raw = try SourceText.readFile(atPath: path) else { throw CatalogError.badFileName(file: path) }
+        let folder = String(path.dropLast(name.utf8.count))
+        let stem = String(name.dropLast(fileName.kind == .up ? 7 : fileName.kind == .down ? 9 : 0))
+        let upPath = fileName.kind == .single ? path : folder + stem + ".up.sql"
+        guard FileManager.default.fileExists(atPath: upPath) else {
+            throw fileName.kind == .down ? CatalogError.downWithoutUp(file: path)
+                : CatalogError.unreadableFile(file: path, reason: "no such file")
+        }
+        guard let raw = try SourceText.readFile(atPath: upPath) else { throw CatalogError.badFileName(file: path) }
         var downFile: (path: String, contents: [UInt8])?
-        if fileName.kind == .up {
-            let downName = String(name.dropLast(".up.sql".count)) + ".down.sql"
-            let downPath = url.deletingLastPathComponent().appendingPathComponent(downName).path
+        if fileName.kind != .single {
+            let downPath = folder + stem + ".down.sql"
             if FileManager.default.fileExists(atPath: downPath), let contents = try SourceText.readFile(atPath: downPath) {
                 downFile = (downPath, contents)
             }
         }
-        return try parse(raw, file: path, version: fileName.version, description: fileName.description, downFile: downFile)
+        return try parse(raw, file: upPath, version: fileName.version, description: fileName.description, downFile: downFile)
     }
 
     /// A down or verify section as a script; the text is empty when the section holds no statement,

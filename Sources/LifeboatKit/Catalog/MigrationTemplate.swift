@@ -53,13 +53,19 @@ public enum MigrationTemplate {
 
 
             """
+        try writeNewFile(contents, to: path)
+        return path
+    }
+
+    /// Writes `contents` to `path`, which must not exist yet.
+    /// - Throws: `CatalogError.fileExists` instead of overwriting; file system errors.
+    static func writeNewFile(_ contents: String, to path: String) throws {
         do {
             try Data(contents.utf8).write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)
         } catch {
             if FileManager.default.fileExists(atPath: path) { throw CatalogError.fileExists(file: path) }
             throw error
         }
-        return path
     }
 
     /// `YYYYMMDDHHMMSS` in UTC.

@@ -35,7 +35,13 @@ enum SQLLexer {
         return copy.withUTF8 { tokens(in: $0) }
     }
 
-    static func tokens(in bytes: UnsafeBufferPointer<UInt8>) -> [SQLToken] {
+    /// Whether the text holds any token: false for only comments and white space.
+    static func containsToken(_ text: String) -> Bool {
+        var copy = text
+        return copy.withUTF8 { !tokens(in: $0, stopAtFirst: true).isEmpty }
+    }
+
+    static func tokens(in bytes: UnsafeBufferPointer<UInt8>, stopAtFirst: Bool = false) -> [SQLToken] {
         var tokens: [SQLToken] = []
         let count = bytes.count
         var index = 0
@@ -62,6 +68,7 @@ enum SQLLexer {
         }
 
         while index < count {
+            if stopAtFirst, !tokens.isEmpty { break }
             let byte = bytes[index]
             let start = index
             let startLine = line

@@ -116,19 +116,21 @@ struct SourceText {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw CatalogError.unreadableFile(file: path, reason: systemReason()) }
         if (info.st_mode & S_IFMT) == S_IFDIR { return nil }
-        var result: [UInt8] = []
-        let expected = max(Int(info.st_size), 0)
-        result.reserveCapacity(expected + 1)
-        var chunk = [UInt8](repeating: 0, count: max(expected + 1, 4096))
+        // One read into a buffer of the file's size (plus one byte to see the end); grow only when
+        // the file grew meanwhile.
+        var result = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)
+        var filled = 0
         while true {
-            let got = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if filled == result.count { result.append(contentsOf: repeatElement(0, count: max(result.count, 4096))) }
+            let got = result.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
             if got < 0 {
                 if errno == EINTR { continue }
                 throw CatalogError.unreadableFile(file: path, reason: systemReason())
             }
             if got == 0 { break }
-            result.append(contentsOf: chunk[0..<got])
+            filled += got
         }
+        result.removeLast(result.count - filled)
         return result
     }
 

@@ -96,7 +96,6 @@ extension SQLScript {
     /// False when the script holds only comments and white space (or nothing): an empty down
     /// section is a valid no-op, and an engine need not be asked to run it.
     public var hasStatements: Bool {
-        var text = self.text
-        return text.withUTF8 { !SQLLexer.tokens(in: $0).isEmpty }
+        SQLLexer.containsToken(text)
     }
 }
