@@ -1,0 +1,57 @@
+import EngineConformance
+import Testing
+
+/// The shared engine-conformance suite, run on PostgreSQL against the test server (skipped without one, failing under CI=true).
+@Suite("Engine conformance: PostgreSQL", .enabled(if: PostgresTestEnvironment.shouldRun))
+struct PostgresConformanceTests {
+    let suite = ConformanceSuite(PostgresConformanceEngine())
+
+    @Test func migrateAppliesAllAndRecordsHistory() throws { try suite.migrateAppliesAllAndRecordsHistory() }
+    @Test func statusListsAppliedAndPending() throws { try suite.statusListsAppliedAndPending() }
+    @Test func failingStatementNamesFileAndLine() throws { try suite.failingStatementNamesFileAndLine() }
+    @Test func constraintViolationAndFailingVerifyRollBack() throws { try suite.constraintViolationAndFailingVerifyRollBack() }
+    @Test func validationErrorsChangeNothing() throws { try suite.validationErrorsChangeNothing() }
+    @Test func outOfOrderNeedsPermission() throws { try suite.outOfOrderNeedsPermission() }
+    @Test func lockHeldElsewhereFailsFast() throws { try suite.lockHeldElsewhereFailsFast() }
+    @Test func migrateTakesOneSnapshotOfTheStateBefore() throws { try suite.migrateTakesOneSnapshotOfTheStateBefore() }
+    @Test func failureRestoresTheStateBeforeTheRun() throws { try suite.failureRestoresTheStateBeforeTheRun() }
+    @Test func restoreIsExactAndUndoable() throws { try suite.restoreIsExactAndUndoable() }
+    @Test func restoreRefusesDamagedSnapshots() throws { try suite.restoreRefusesDamagedSnapshots() }
+    @Test func planReportsRehearsalFailureAndChangesNothing() throws { try suite.planReportsRehearsalFailureAndChangesNothing() }
+    @Test func planRehearsesAndLeavesNothingBehind() throws { try suite.planRehearsesAndLeavesNothingBehind() }
+    @Test func planFailsOnDestructiveChangesUnlessAllowed() throws { try suite.planFailsOnDestructiveChangesUnlessAllowed() }
+    @Test func verifyChecksSchemaAndVerifySections() throws { try suite.verifyChecksSchemaAndVerifySections() }
+    @Test func rollbackThenMigrateReturnsToTheSameState() throws { try suite.rollbackThenMigrateReturnsToTheSameState() }
+    @Test func baselineAndRepair() throws { try suite.baselineAndRepair() }
+}
+
+/// The witness itself: a fingerprint that missed a change would make every "unchanged" check above
+/// pass vacuously.
+@Suite("Conformance fingerprint on PostgreSQL", .enabled(if: PostgresTestEnvironment.shouldRun))
+struct PostgresFingerprintTests {
+    @Test("stable when nothing changes; sees rows, schema, sequences and every user schema")
+    func seesEveryChange() throws {
+        let database = try PostgresConformanceEngine().makeDatabase()
+        defer { database.drop() }
+        try database.execute("CREATE TABLE t (id serial PRIMARY KEY, note text); INSERT INTO t (note) VALUES ('a'), (NULL);")
+        var last = try database.fingerprint()
+        #expect(try database.fingerprint() == last)
+        #expect(last.contains("CREATE TABLE public.t"))
+        #expect(last.contains("1\ta\n"))
+        for change in [
+            "UPDATE t SET note = 'b' WHERE id = 2",
+            "SELECT nextval('t_id_seq')",
+            "CREATE INDEX t_note ON t (note)",
+            "COMMENT ON TABLE t IS 'x'",
+            "CREATE SCHEMA other",
+            "CREATE TABLE other.u (id int); INSERT INTO other.u VALUES (1)",
+            "CREATE SEQUENCE other.s",
+            "SELECT nextval('other.s')",
+        ] {
+            try database.execute(change)
+            let now = try database.fingerprint()
+            #expect(now != last, "the fingerprint missed: \(change)")
+            last = now
+        }
+    }
+}
