@@ -87,11 +87,15 @@ public struct PostgresTools: Sendable {
                 + "(e.g. apt-get install postgresql-client) or set the PostgreSQL bin folder")
     }
 
-    /// The version a program reports with `--version`.
+    /// The version a program reports with `--version`. The program gets only the harmless variables
+    /// a client may inherit (`PostgresClientEnvironment.inheritedNames`): never `DATABASE_URL` or
+    /// `PGPASSWORD`, which would put the password into its environment for nothing.
     public func version(of program: URL) throws -> PostgresVersion {
         let process = Process()
         process.executableURL = program
         process.arguments = ["--version"]
+        process.environment = ProcessInfo.processInfo.environment
+            .filter { PostgresClientEnvironment.inheritedNames.contains($0.key) }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
