@@ -225,8 +225,20 @@ public final class PostgresEngine: DatabaseEngine {
             statementText = String(decoding: bytes[failing.contentStart..<failing.range.upperBound], as: UTF8.self)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        return .statementFailed(message: server.description, file: script.file,
+        return .statementFailed(message: server.description + lockTimeoutExplanation(server), file: script.file,
                                 line: line ?? script.firstStatementLine, statement: statementText)
+    }
+
+    /// For `lock_timeout` cancellations (SQLSTATE 55P03 "canceling statement due to lock timeout";
+    /// not the same code's NOWAIT errors): what happened and what to do.
+    func lockTimeoutExplanation(_ error: PostgresServerError) -> String {
+        guard error.sqlState == "55P03", error.message.contains("lock timeout"), options.statementLockTimeoutMs > 0 else {
+            return ""
+        }
+        return "\nThe statement waited more than the statement lock timeout (lock_timeout = "
+            + "\(options.statementLockTimeoutMs) ms, --statement-lock-timeout) for a lock that another session "
+            + "holds, and was cancelled so that the queries queued behind it are not held up. Retry when that "
+            + "session (see pg_stat_activity) has finished, or raise --statement-lock-timeout (0 waits forever)."
     }
 
     /// The UTF-8 byte offset of a 0-based character (Unicode scalar) index.
