@@ -51,6 +51,11 @@ extension ConformanceSuite {
             #expect(report.failure?.version == "0003")
             #expect(error.description.contains("restored"))
             #expect(try database.fingerprint() == before)
+            // Spelled out, in case a fingerprint missed it: the committed migrations' table is gone.
+            #expect(throws: (any Error).self, "people, created by committed 0001, is gone") {
+                try database.query("SELECT COUNT(*) FROM people")
+            }
+            #expect(try database.query("SELECT note FROM existing") == [["kept"]])
 
             let kept = try #require(throws: RunError.self) { try lifeboat.migrate(MigrateOptions(onFailure: .keep)) }
             guard case .migrationFailed(let keptReport, _) = kept else { Issue.record("\(kept)"); return }
