@@ -2,12 +2,11 @@ import Foundation
 
 /// Times and names as the history table and manifests write them.
 public enum Timestamp {
-    /// `2026-11-21T09:30:00.123Z`: UTC, ISO-8601 with milliseconds.
+    /// `2026-11-21T09:30:00.123Z`: UTC, ISO-8601 with milliseconds. Formatted by hand
+    /// (`UTCInstant`), as manifests are: a Foundation `ISO8601DateFormatter` per call took a sixth
+    /// of a 1,000-migration run's time.
     public static func iso8601(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
+        UTCInstant(date).iso8601
     }
 
     /// Milliseconds elapsed since `start` on a monotonic clock.
