@@ -182,17 +182,22 @@ final class PostgresConnection {
 
     /// Runs a script of several statements as one simple query (`PQsendQuery`) and reads every
     /// statement's result, so a failure can be traced to the statement that caused it.
-    /// Returns how many statements completed before the first error, and that error.
-    func executeScript(_ sql: String) -> (completed: Int, error: PostgresError?) {
-        guard let handle else { return (0, .connection("the connection is closed")) }
-        guard PQsendQuery(handle, sql) == 1 else { return (0, .connection(lastError(handle))) }
+    /// Returns how many statements completed before the first error, that error, and the command
+    /// tag of the last statement that completed (`COMMIT`, or `ROLLBACK` for a failed transaction).
+    func executeScript(_ sql: String) -> (completed: Int, error: PostgresError?, lastTag: String?) {
+        guard let handle else { return (0, .connection("the connection is closed"), nil) }
+        guard PQsendQuery(handle, sql) == 1 else { return (0, .connection(lastError(handle)), nil) }
         var completed = 0
         var failure: PostgresError?
+        var lastTag: String?
         while let result = PQgetResult(handle) {
             let status = PQresultStatus(result)
             switch status {
             case PGRES_COMMAND_OK, PGRES_TUPLES_OK:
-                if failure == nil { completed += 1 }
+                if failure == nil {
+                    completed += 1
+                    lastTag = Self.message(PQcmdStatus(result))
+                }
             case PGRES_EMPTY_QUERY:
                 break
             case PGRES_COPY_IN:
@@ -208,7 +213,23 @@ final class PostgresConnection {
         if failure == nil, PQstatus(handle) != CONNECTION_OK {
             failure = .connection(lastError(handle))
         }
-        return (completed, failure)
+        return (completed, failure, lastTag)
+    }
+
+    /// `text` as an SQL string literal for this connection (`PQescapeLiteral`: quotes, backslashes
+    /// and the client encoding handled as the server will read them), or `NULL`.
+    func literal(_ text: String?) throws(PostgresError) -> String {
+        guard let text else { return "NULL" }
+        let handle = try liveHandle()
+        if text.isEmpty { return "''" }
+        let bytes = Array(text.utf8)
+        guard let escaped = bytes.withUnsafeBufferPointer({ buffer in
+            buffer.withMemoryRebound(to: CChar.self) { PQescapeLiteral(handle, $0.baseAddress, $0.count) }
+        }) else {
+            throw .connection(lastError(handle))
+        }
+        defer { PQfreemem(escaped) }
+        return String(cString: escaped)
     }
 
     // MARK: - COPY FROM STDIN

@@ -22,11 +22,18 @@ extension PostgresEngine {
             result = try body(self)
         } catch {
             inRehearsal = false
+            // Whatever the body left pending is dropped, never sent: the whole rehearsal goes.
+            pendingBegin = nil
+            pendingStatements = []
+            transactionOpen = false
             _ = try? run("ROLLBACK", doing: "ending the rehearsal")
             try restoreSequences(before)
             throw error
         }
         inRehearsal = false
+        pendingBegin = nil
+        pendingStatements = []
+        transactionOpen = false
         try run("ROLLBACK", doing: "ending the rehearsal")
         try restoreSequences(before)
         return result

@@ -23,7 +23,8 @@ import LifeboatKit
 /// default privileges, and extensions installed outside user schemas.
 extension PostgresEngine {
     public func restoreSnapshot(from source: ByteSource, scratch: URL) throws {
-        guard connection.transactionState == .idle else {
+        try sendPending()
+        guard !transactionOpen, connection.transactionState == .idle else {
             throw EngineError.snapshotFailed("cannot restore inside an open transaction; nothing was changed")
         }
         let reader = SQLDumpReader(source: source)

@@ -19,6 +19,8 @@ public final class PostgresEngine: DatabaseEngine {
     let connectionParameters: [(String, String)]
     /// The advisory lock key this session holds, if any.
     var heldLockKey: Int64?
+    /// `pg_dump` and its version, once found (`dumpProgram()`).
+    var dumpTool: (URL, PostgresVersion)?
 
     // MARK: - Opening
 
@@ -123,7 +125,7 @@ public final class PostgresEngine: DatabaseEngine {
 
     public func versionInfo() throws -> [String: String] {
         var info = ["server_version": serverVersion.description]
-        if let program = try? tools.locate("pg_dump"), let version = try? tools.version(of: program) {
+        if let (_, version) = try? dumpProgram() {
             info["pg_dump_version"] = version.description
         }
         return info
@@ -131,40 +133,99 @@ public final class PostgresEngine: DatabaseEngine {
 
     var serverVersion: PostgresVersion { PostgresVersion(number: connection.serverVersionNumber) }
 
+    /// `pg_dump` and its version, asked once per engine (the manifest and the dump both need it).
+    func dumpProgram() throws -> (URL, PostgresVersion) {
+        if let dumpTool { return dumpTool }
+        let program = tools.bypassingWrapper(try tools.locate("pg_dump"), serverMajor: serverVersion.major)
+        let found = (program, try tools.version(of: program))
+        dumpTool = found
+        return found
+    }
+
     // MARK: - Transactions
 
     /// Inside a rehearsal, `begin`/`commit`/`rollback` work on savepoints of the one outer
     /// transaction that the rehearsal rolls back.
     var inRehearsal = false
 
+    /// Fewer round trips, same transactions. A migration is `begin`, its up script, its history
+    /// row, `commit`: four round trips if each went alone. Instead `begin` only notes the `BEGIN`,
+    /// which then travels in front of the next script in the same simple query, and a history row
+    /// recorded inside the transaction travels with the `COMMIT`. So a migration costs two round
+    /// trips, and still commits in its own transaction together with its history row. Anything
+    /// else sent in between (Lifeboat's own queries, verify statements) first sends what is
+    /// pending, in order. (A rehearsal's savepoints are sent at once.)
+    var pendingBegin: String?
+    /// History-row `INSERT`s of the open transaction not yet sent (see `pendingBegin`).
+    var pendingStatements: [String] = []
+    /// Between `begin` and `commit`/`rollback`.
+    var transactionOpen = false
+
     public func begin() throws {
+        try sendPending()
         if inRehearsal {
+            // Sent at once: a script with a syntax error runs none of its query string, and the
+            // savepoint must exist for the rollback to it.
             try run("SAVEPOINT lifeboat_rehearsal", doing: "starting a rehearsed transaction")
-            return
+        } else {
+            pendingBegin = "BEGIN"
         }
-        try run("BEGIN", doing: "starting a transaction")
+        transactionOpen = true
     }
 
-    /// Commits; throws when the server rolled the transaction back instead (it had failed).
+    /// Commits (with the pending history rows); throws when the server rolled the transaction back
+    /// instead (it had failed) or a history row could not be recorded.
     public func commit() throws {
-        if inRehearsal {
-            try run("RELEASE SAVEPOINT lifeboat_rehearsal", doing: "ending a rehearsed transaction")
+        let end = inRehearsal ? "RELEASE SAVEPOINT lifeboat_rehearsal" : "COMMIT"
+        // Nothing in the transaction (begin then commit): nothing to send.
+        if pendingBegin != nil && pendingStatements.isEmpty {
+            pendingBegin = nil
+            transactionOpen = false
             return
         }
-        let result = try run("COMMIT", doing: "committing")
-        guard result.commandStatus == "COMMIT" else {
+        let statements = [pendingBegin].compactMap { $0 } + pendingStatements + [end]
+        let recording = !pendingStatements.isEmpty
+        pendingBegin = nil
+        pendingStatements = []
+        transactionOpen = false
+        let (_, error, lastTag) = connection.executeScript(statements.joined(separator: ";\n"))
+        if let error {
+            let what = recording ? "recording the history and committing" : "committing"
+            throw EngineError.failed("PostgreSQL error while \(what): \(error.description)")
+        }
+        guard inRehearsal || lastTag == "COMMIT" else {
             throw EngineError.statementFailed(message: "the transaction had failed and was rolled back at COMMIT",
                                               file: nil, line: nil, statement: "COMMIT")
         }
     }
 
     public func rollback() throws {
+        pendingStatements = []
+        transactionOpen = false
+        guard pendingBegin == nil else {
+            pendingBegin = nil  // never sent: there is nothing to roll back on the server
+            return
+        }
         if inRehearsal {
-            try run("ROLLBACK TO SAVEPOINT lifeboat_rehearsal", doing: "rolling back a rehearsed transaction")
-            try run("RELEASE SAVEPOINT lifeboat_rehearsal", doing: "rolling back a rehearsed transaction")
+            try run("ROLLBACK TO SAVEPOINT lifeboat_rehearsal; RELEASE SAVEPOINT lifeboat_rehearsal",
+                    doing: "rolling back a rehearsed transaction")
             return
         }
         try run("ROLLBACK", doing: "rolling back")
+    }
+
+    /// Sends the pending `BEGIN` and history rows on their own, before anything else goes out.
+    func sendPending() throws {
+        guard pendingBegin != nil || !pendingStatements.isEmpty else { return }
+        let statements = [pendingBegin].compactMap { $0 } + pendingStatements
+        let recording = !pendingStatements.isEmpty
+        pendingBegin = nil
+        pendingStatements = []
+        let (_, error, _) = connection.executeScript(statements.joined(separator: ";\n"))
+        if let error {
+            let what = recording ? "recording the history" : "starting a transaction"
+            throw EngineError.failed("PostgreSQL error while \(what): \(error.description)")
+        }
     }
 
     // MARK: - SQL
@@ -172,13 +233,21 @@ public final class PostgresEngine: DatabaseEngine {
     /// Runs the whole script as one simple query (all its statements, in the current transaction
     /// or, outside one, in an implicit one). On failure, the error names the line in the file: the
     /// server's error position when it gives one, else the first line of the failing statement.
+    ///
+    /// A pending `BEGIN` goes in front of the script, in the same query and on the same line (so
+    /// error positions and lines only shift by its length, which is taken off again).
     public func execute(_ script: SQLScript) throws {
-        let (completed, error) = connection.executeScript(script.text)
+        if !pendingStatements.isEmpty { try sendPending() }
+        let prefix = pendingBegin.map { $0 + ";" } ?? ""
+        pendingBegin = nil
+        let (completed, error, _) = connection.executeScript(prefix + script.text)
         guard let error else { return }
-        throw statementError(error, in: script, completedStatements: completed)
+        throw statementError(error, in: script, completedStatements: prefix.isEmpty ? completed : max(0, completed - 1),
+                             positionOffset: prefix.unicodeScalars.count)
     }
 
     public func evaluateAssertion(_ statement: SQLScript) throws -> Bool {
+        try sendPending()
         let result: PostgresResult
         do {
             result = try connection.execute(statement.text)
@@ -201,7 +270,9 @@ public final class PostgresEngine: DatabaseEngine {
 
     /// The `EngineError.statementFailed` for an error while running `script`: the server's message
     /// (with detail and hint), the failing statement and its line in the file.
-    func statementError(_ error: PostgresError, in script: SQLScript, completedStatements: Int) -> EngineError {
+    /// `positionOffset`: characters sent in front of the script, to take off the server's position.
+    func statementError(_ error: PostgresError, in script: SQLScript, completedStatements: Int,
+                        positionOffset: Int = 0) -> EngineError {
         guard case .server(let server) = error else {
             return .statementFailed(message: error.description, file: script.file, line: script.firstStatementLine,
                                     statement: script.text)
@@ -210,7 +281,7 @@ public final class PostgresEngine: DatabaseEngine {
         let statements = SQLStatementScanner.statements(in: bytes)
         var line: Int?
         var failing: (range: Range<Int>, contentStart: Int)?
-        if let position = server.position, position > 0 {
+        if let sent = server.position, case let position = sent - positionOffset, position > 0 {
             line = script.line(atCharacterOffset: position - 1)
             let offset = Self.utf8Offset(ofCharacter: position - 1, in: bytes)
             failing = statements.last(where: { $0.contentStart <= offset }) ?? statements.first
@@ -255,6 +326,9 @@ public final class PostgresEngine: DatabaseEngine {
 
     public func close() {
         heldLockKey = nil
+        pendingBegin = nil
+        pendingStatements = []
+        transactionOpen = false
         connection.close()
     }
 
@@ -263,6 +337,7 @@ public final class PostgresEngine: DatabaseEngine {
     /// Runs Lifeboat's own SQL; a failure becomes `EngineError.failed` saying what was being done.
     @discardableResult
     func run(_ sql: String, _ parameters: [String?]? = nil, doing what: String) throws -> PostgresResult {
+        try sendPending()
         do {
             if let parameters {
                 return try connection.query(sql, parameters)
