@@ -63,8 +63,7 @@ extension PostgresEngine {
 
     /// `pg_dump` with `arguments`, connected like this engine, the password in a 0600 passfile.
     func dumpInvocation(arguments: [String], scratch: URL) throws -> ClientInvocation {
-        let program = try tools.locate("pg_dump")
-        let version = try tools.version(of: program)
+        let (program, version) = try dumpProgram()
         try PostgresTools.checkDump(version: version, program: program.path, server: serverVersion)
         return ClientInvocation(program: program, arguments: ["--no-password"] + arguments,
                                 environment: try clientEnvironment(scratch: scratch))
@@ -100,22 +99,11 @@ extension PostgresEngine {
             try? files.removeItem(at: errorFile)
         }
 
-        let process = Process()
-        process.executableURL = invocation.program
-        process.arguments = invocation.arguments
-        process.environment = environment.variables
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = errorHandle
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw EngineError.snapshotFailed("cannot run \(invocation.program.path): \(error.localizedDescription)")
-        }
-        try? output.fileHandleForWriting.close()
-        let reader = output.fileHandleForReading
-        defer { try? reader.close() }
+        let child = try ChildProcess.start(invocation.program.path, arguments: invocation.arguments,
+                                           environment: environment.variables, captureOutput: true,
+                                           standardError: errorHandle.fileDescriptor)
+        guard let output = child.output else { throw EngineError.snapshotFailed("\(name) has no output pipe") }
+        defer { Foundation.close(output) }
 
         var total: Int64 = 0
         let bufferSize = 1 << 20
@@ -123,7 +111,7 @@ extension PostgresEngine {
         defer { buffer.deallocate() }
         do {
             while true {
-                let count = read(reader.fileDescriptor, buffer.baseAddress, bufferSize)
+                let count = read(output, buffer.baseAddress, bufferSize)
                 if count < 0 {
                     if errno == EINTR { continue }
                     throw EngineError.snapshotFailed("reading \(name)'s output failed: \(String(cString: strerror(errno)))")
@@ -133,15 +121,18 @@ extension PostgresEngine {
                 total += Int64(count)
             }
         } catch {
-            process.terminate()
-            process.waitUntilExit()
+            child.terminate()
+            _ = child.wait()
             throw error
         }
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+        let termination = child.wait()
+        guard termination == .exited(0) else {
             let message = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
-            let how = process.terminationReason == .exit ? "exit status \(process.terminationStatus)"
-                : "signal \(process.terminationStatus)"
+            let how: String
+            switch termination {
+            case .exited(let status): how = "exit status \(status)"
+            case .signalled(let signal): how = "signal \(signal)"
+            }
             throw EngineError.snapshotFailed("\(name) failed (\(how)): "
                 + environment.scrub(Self.oneLine(String(message.suffix(4_000)))))
         }

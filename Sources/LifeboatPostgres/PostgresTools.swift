@@ -87,28 +87,41 @@ public struct PostgresTools: Sendable {
                 + "(e.g. apt-get install postgresql-client) or set the PostgreSQL bin folder")
     }
 
+    /// Skips Debian's `pg_wrapper`: when `program` (found on the search path) is that Perl script,
+    /// which picks a PostgreSQL version and then runs it, the binary of the server's own major
+    /// version under `versionedRoot` is used directly, when installed. The wrapper costs tens of
+    /// milliseconds per call, paid twice per snapshot (version check and dump).
+    public func bypassingWrapper(_ program: URL, serverMajor: String) -> URL {
+        guard binDirectory == nil, program.resolvingSymlinksInPath().lastPathComponent == "pg_wrapper" else {
+            return program
+        }
+        let direct = URL(fileURLWithPath: versionedRoot).appendingPathComponent(serverMajor)
+            .appendingPathComponent("bin").appendingPathComponent(program.lastPathComponent)
+        return FileManager.default.isExecutableFile(atPath: direct.path) ? direct : program
+    }
+
     /// The version a program reports with `--version`. The program gets only the harmless variables
     /// a client may inherit (`PostgresClientEnvironment.inheritedNames`): never `DATABASE_URL` or
     /// `PGPASSWORD`, which would put the password into its environment for nothing.
     public func version(of program: URL) throws -> PostgresVersion {
-        let process = Process()
-        process.executableURL = program
-        process.arguments = ["--version"]
-        process.environment = ProcessInfo.processInfo.environment
+        let environment = ProcessInfo.processInfo.environment
             .filter { PostgresClientEnvironment.inheritedNames.contains($0.key) }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw EngineError.snapshotFailed("cannot run \(program.path): \(error.localizedDescription)")
+        let child = try ChildProcess.start(program.path, arguments: ["--version"], environment: environment,
+                                           captureOutput: true)
+        var data = Data()
+        if let output = child.output {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { break }
+                data.append(contentsOf: buffer[0..<count])
+            }
+            Foundation.close(output)
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let termination = child.wait()
         let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0, let version = PostgresVersion(parsing: text) else {
+        guard termination == .exited(0), let version = PostgresVersion(parsing: text) else {
             throw EngineError.snapshotFailed("cannot tell the version of \(program.path) (it printed '\(text.trimmingCharacters(in: .whitespacesAndNewlines))')")
         }
         return version

@@ -71,6 +71,52 @@ struct PostgresToolsTests {
         }
     }
 
+    @Test("Debian's pg_wrapper on PATH is bypassed for the server's own major version, when installed")
+    func wrapperBypassed() throws {
+        try withScratchFolder { root in
+            let files = FileManager.default
+            func program(_ path: String) throws -> URL {
+                let url = root.appendingPathComponent(path)
+                try files.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try "#!/bin/sh\n".write(to: url, atomically: true, encoding: .utf8)
+                try files.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+                return url
+            }
+            let wrapper = try program("share/pg_wrapper")
+            try files.createDirectory(at: root.appendingPathComponent("bin"), withIntermediateDirectories: true)
+            let onPath = root.appendingPathComponent("bin/pg_dump")
+            try files.createSymbolicLink(at: onPath, withDestinationURL: wrapper)
+            let fifteen = try program("versions/15/bin/pg_dump")
+            let plain = try program("other/pg_dump")
+            let versioned = root.appendingPathComponent("versions").path
+            let tools = PostgresTools(binDirectory: nil, searchPath: [onPath.deletingLastPathComponent().path],
+                                      versionedRoot: versioned)
+
+            #expect(try tools.locate("pg_dump") == onPath)
+            #expect(tools.bypassingWrapper(onPath, serverMajor: "15") == fifteen)
+            #expect(tools.bypassingWrapper(onPath, serverMajor: "16") == onPath, "no 16 installed: the wrapper decides")
+            #expect(tools.bypassingWrapper(plain, serverMajor: "15") == plain, "not a wrapper: kept")
+            let chosen = PostgresTools(binDirectory: onPath.deletingLastPathComponent().path, versionedRoot: versioned)
+            #expect(chosen.bypassingWrapper(onPath, serverMajor: "15") == onPath, "an explicit bin folder is obeyed")
+        }
+    }
+
+    @Test("a child is reaped as soon as it exits, not on Foundation's 50 ms poll")
+    func childIsQuick() throws {
+        try withScratchFolder { root in
+            let script = root.appendingPathComponent("pg_dump")
+            try "#!/bin/sh\necho 'pg_dump (PostgreSQL) 15.4'\n".write(to: script, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+            let tools = PostgresTools(binDirectory: root.path)
+            let started = ContinuousClock.now
+            for _ in 0..<10 {
+                #expect(try tools.version(of: script) == PostgresVersion(parsing: "15.4"))
+            }
+            // Ten children polled every 50 ms would take at least half a second.
+            #expect(ContinuousClock.now - started < .milliseconds(400))
+        }
+    }
+
     @Test("child environment: libpq variables, a 0600 passfile, and nothing secret inherited")
     func clientEnvironment() throws {
         try withScratchFolder { scratch in
