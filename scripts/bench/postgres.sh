@@ -26,7 +26,9 @@ server/client with apt-get.
 PostgreSQL: reuses the server in LIFEBOAT_TEST_POSTGRES_URL when set (a superuser URL, as
 scripts/test.sh exports; its bin folder from LIFEBOAT_TEST_PG_BIN or PG_BIN); the pgbench
 database `lifeboat_bench_pgbench` is then kept on it for the next run. Otherwise a throwaway
-server is started in a temporary folder (as user "postgres" when run as root) and removed on exit.
+server is started in a temporary folder (as user "postgres" when run as root) and removed on exit,
+with scripts/test.sh's settings (fsync=off): a disk flush per commit costs every tool the same and,
+on a shared machine, mostly adds noise. SQLite files are on the disk, synced as each tool syncs them.
 
 Options:
   --runs N         timings per measurement, median reported (default 3)
@@ -167,7 +169,8 @@ start_server() {
         candidate=$((20000 + RANDOM % 40000))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null \
             && "${as_server_user[@]}" "$pg_bin/pg_ctl" -D "$server_data" -l "$sockets/server.log" -w -t 60 \
-                -o "-c listen_addresses=127.0.0.1 -p $candidate -k $sockets -c max_wal_size=2GB" start >/dev/null; then
+                -o "-c listen_addresses=127.0.0.1 -p $candidate -k $sockets -c fsync=off -c full_page_writes=off -c max_wal_size=2GB" \
+                start >/dev/null; then
             port=$candidate
             break
         fi
