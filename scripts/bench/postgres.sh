@@ -262,12 +262,14 @@ bench_dump() {
     log "database size $(human_bytes "$size")"
 
     local backups="$workdir/dump-backups" dump="$workdir/pgbench.dump"
-    local lifeboat_times=() dump_times=() manifest=""
+    local lifeboat_times=() dump_times=() plain_times=() manifest=""
     for run in $(seq 1 "$runs"); do
         rm -rf "$backups" "$dump"
-        log "snapshot run $run/$runs: lifeboat snapshot, pg_dump -Fc"
+        log "snapshot run $run/$runs: lifeboat snapshot, pg_dump -Fc, pg_dump -Fp > /dev/null"
         lifeboat_times+=("$(DATABASE_URL=$(db_url "$bench_db") time_once "$lifeboat" snapshot --quiet --backups "$backups")")
         dump_times+=("$(time_once "$pg_bin/pg_dump" -Fc -d "$bench_db" -f "$dump")")
+        # The floor of any pg_dump-based snapshot: the server's COPY and pg_dump, no compression.
+        plain_times+=("$(time_once "$pg_bin/pg_dump" -Fp -d "$bench_db" -f /dev/null)")
     done
     manifest=$(find "$backups" -name '*.json' | head -n 1)
     local payload lifeboat_size dump_size
@@ -280,6 +282,8 @@ bench_dump() {
     printf '\nsnapshot of pgbench -s %s (%s)\n' "$scale" "$(human_bytes "$size")"
     printf '  lifeboat snapshot        %8.3f s   %s\n' "$lifeboat_snapshot" "$(human_bytes "$lifeboat_size")"
     printf '  pg_dump -Fc              %8.3f s   %s\n' "$pg_dump_time" "$(human_bytes "$dump_size")"
+    printf '  pg_dump -Fp > /dev/null  %8.3f s   (no compression: what the server and pg_dump alone take)\n' \
+        "$(median "${plain_times[@]}")"
     check "snapshot: pg_dump -Fc time / lifeboat snapshot time" "$(ratio "$pg_dump_time" "$lifeboat_snapshot")" ">=" 1.3
     check "snapshot: lifeboat size / pg_dump -Fc size" "$(ratio "$lifeboat_size" "$dump_size")" "<=" 1.05
 
