@@ -30,7 +30,7 @@ lifeboat=$PWD/.build/release/lifeboat
 mkdir -p bench-data
 cores=$(nproc)
 
-# A database of about TARGET_MB megabytes of order-like rows with indexes: moderately
+# A database of about 64 or 256 megabytes (about 190 bytes a row with its indexes) of order-like rows with indexes: moderately
 # compressible (repeated words and statuses, random ids and amounts).
 make_db() {
     local path=$1 rows=$2
@@ -62,8 +62,8 @@ CREATE INDEX orders_status ON orders (status, created_at);
 SQL
     mv "$path.tmp" "$path"
 }
-make_db bench-data/sqlite-256.sqlite 1700000
-make_db bench-data/sqlite-64.sqlite 425000
+make_db bench-data/sqlite-256.sqlite 1360000
+make_db bench-data/sqlite-64.sqlite 340000
 
 # run_measured OUT_VAR CMD…: runs the command, sets OUT_VAR to "milliseconds peak_rss_kib".
 measure() {
