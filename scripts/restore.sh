@@ -142,8 +142,9 @@ if [[ $yes -eq 0 ]]; then
     if [[ ! -t 0 ]]; then
         lb_die 2 "not on a terminal: pass --yes to restore $description without confirmation; nothing changed"
     fi
-    printf 'Restore %s over %s?\nIts current contents are replaced%s. [y/N] ' "$description" "$display_url" \
-        "$([[ ${#restore_flags[@]} -eq 0 ]] && echo " (a safety snapshot is taken first)")" >&2
+    safety_note=" (a safety snapshot is taken first)"
+    [[ ${#restore_flags[@]} -eq 0 ]] || safety_note=" (no safety snapshot: this cannot be undone)"
+    printf 'Restore %s over %s?\nIts current contents are replaced%s. [y/N] ' "$description" "$display_url" "$safety_note" >&2
     read -r answer || answer=""
     case $answer in
         y | Y | yes | YES | Yes) ;;
