@@ -316,7 +316,7 @@ lifeboat_json "$work/plan.json" plan ${lint_flags[@]+"${lint_flags[@]}"} || rc=$
 if lb_json_ok "$work/plan.json"; then
     while IFS=$'\x1f' read -r version ms status; do
         case $status in
-            failed) rehearsal_ms[$version]="failed${ms:+ after $ms}" ;;
+            failed) rehearsal_ms[$version]="failed" ;;
             not_rehearsed) rehearsal_ms[$version]="not rehearsed (no-transaction)" ;;
             *) [[ -z $ms ]] || rehearsal_ms[$version]=$ms ;;
         esac
