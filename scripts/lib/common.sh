@@ -1,7 +1,21 @@
-# shellcheck shell=bash
+#!/usr/bin/env bash
 # Shared by scripts/*.sh (sourced, never run): finding the lifeboat binary, reading its JSON
 # output, paths and PostgreSQL URLs. The sourcing script sets `lb_script` (its name, for messages)
 # and `lb_repo` (the repository it belongs to) first.
+set -euo pipefail
+
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+    cat <<'USAGE'
+Usage: source "$lb_repo/scripts/lib/common.sh"   (from a script in scripts/, after setting
+       lb_script and lb_repo)
+
+Shared functions of deploy.sh, restore.sh and ci-dry-run.sh: lb_find_lifeboat ($LIFEBOAT, else
+lifeboat on PATH, else swift build -c release), lb_json_value/lb_json_rows (jq, else python3),
+lb_abs/lb_abs_url, lb_redact_url, lb_psql. Not a command of its own.
+USAGE
+    [[ ${1:-} == -h || ${1:-} == --help ]] && exit 0
+    exit 2
+fi
 
 lb_script=${lb_script:-lifeboat-script}
 lb_repo=${lb_repo:?set lb_repo before sourcing common.sh}
