@@ -1,9 +1,9 @@
 import LifeboatKit
 import LifeboatPostgres
 
-// Placeholder until the PostgreSQL engine lands.
+/// Opens `postgres://` URLs with the PostgreSQL engine.
 enum PostgresEngineOpener {
     static func open(_ url: DatabaseURL, options: EngineOptions) throws -> DatabaseEngine {
-        throw EngineError.cannotOpen(database: url.redacted, reason: "PostgreSQL is not supported yet")
+        try PostgresEngine.open(url, options: options)
     }
 }
