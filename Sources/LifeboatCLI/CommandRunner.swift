@@ -63,7 +63,9 @@ enum CommandRunner {
                      error: Error?, text: String) {
         switch global.format {
         case .text:
-            if !text.isEmpty { print(text) }
+            // Text that ends its own last line (a schema dump) is printed as it is, so
+            // `lifeboat schema > file` writes exactly what `lifeboat schema file` does.
+            if !text.isEmpty { print(text, terminator: text.hasSuffix("\n") ? "" : "\n") }
             if let error {
                 FileHandle.standardError.write(Data("lifeboat: error: \(describe(error))\n".utf8))
             }
