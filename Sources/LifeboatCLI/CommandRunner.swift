@@ -9,6 +9,8 @@ struct CommandOutcome {
     var report: (any Encodable)?
     var text: String
     var exitCode: Int32 = ExitStatus.success
+    /// A problem the command found and reports with its output (e.g. `status` finding drift).
+    var problem: (any LifeboatError)?
 }
 
 /// Runs a command's body the same way for every command: configuration from flags and
@@ -23,8 +25,8 @@ enum CommandRunner {
             var lifeboat = Lifeboat(configuration: configuration, engines: StandardEngines(), logger: logger)
             lifeboat.progress = ProgressBar.make(quiet: global.quiet)
             let outcome = try body(lifeboat)
-            emit(command, global, outcome.report, exitCode: outcome.exitCode, error: nil, text: outcome.text)
-            try writeReport(reportFile, command, outcome.report, exitCode: outcome.exitCode, error: nil)
+            emit(command, global, outcome.report, exitCode: outcome.exitCode, error: outcome.problem, text: outcome.text)
+            try writeReport(reportFile, command, outcome.report, exitCode: outcome.exitCode, error: outcome.problem)
             if outcome.exitCode != ExitStatus.success { throw ExitCode(outcome.exitCode) }
         } catch let exit as ExitCode {
             throw exit
@@ -61,7 +63,9 @@ enum CommandRunner {
                      error: Error?, text: String) {
         switch global.format {
         case .text:
-            if !text.isEmpty { print(text) }
+            // Text that ends its own last line (a schema dump) is printed as it is, so
+            // `lifeboat schema > file` writes exactly what `lifeboat schema file` does.
+            if !text.isEmpty { print(text, terminator: text.hasSuffix("\n") ? "" : "\n") }
             if let error {
                 FileHandle.standardError.write(Data("lifeboat: error: \(describe(error))\n".utf8))
             }

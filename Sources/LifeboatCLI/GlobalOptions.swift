@@ -4,31 +4,31 @@ import LifeboatKit
 
 /// The configuration flags every command takes (SPEC "Configuration"): flag > environment > default.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: [.customShort("d"), .long], help: "Target database URL (env DATABASE_URL; default sqlite:app.sqlite).")
+    @Option(name: [.customShort("d"), .long], help: ArgumentHelp("Target database URL (env DATABASE_URL; default sqlite:app.sqlite).", valueName: "url"))
     var databaseURL: String?
 
-    @Option(help: "Migrations folder (env LIFEBOAT_MIGRATIONS; default migrations).")
+    @Option(help: ArgumentHelp("Migrations folder (env LIFEBOAT_MIGRATIONS; default migrations).", valueName: "dir"))
     var migrations: String?
 
-    @Option(help: "Snapshot folder (env LIFEBOAT_BACKUPS; default backups).")
+    @Option(help: ArgumentHelp("Snapshot folder (env LIFEBOAT_BACKUPS; default backups).", valueName: "dir"))
     var backups: String?
 
-    @Option(help: "History table name (env LIFEBOAT_HISTORY_TABLE; default lifeboat_history).")
+    @Option(help: ArgumentHelp("History table name (env LIFEBOAT_HISTORY_TABLE; default lifeboat_history).", valueName: "name"))
     var historyTable: String?
 
-    @Option(help: "Seconds to wait for another run's lock; 0 fails at once (env LIFEBOAT_LOCK_TIMEOUT; default 60).")
+    @Option(help: ArgumentHelp("Seconds to wait for another run's lock; 0 fails at once (env LIFEBOAT_LOCK_TIMEOUT; default 60).", valueName: "seconds"))
     var lockTimeout: String?
 
-    @Option(help: "Snapshots kept per database after a successful run (env LIFEBOAT_KEEP; default 10).")
+    @Option(help: ArgumentHelp("Snapshots kept per database after a successful run (env LIFEBOAT_KEEP; default 10).", valueName: "n"))
     var keep: String?
 
-    @Option(help: "zlib level 1-9 for snapshots (env LIFEBOAT_COMPRESSION_LEVEL; default 6).")
+    @Option(help: ArgumentHelp("zlib level 1-9 for snapshots (env LIFEBOAT_COMPRESSION_LEVEL; default 6).", valueName: "n"))
     var compressionLevel: String?
 
-    @Option(help: "PostgreSQL lock_timeout for migration statements, in milliseconds; 0 = none (env LIFEBOAT_STATEMENT_LOCK_TIMEOUT; default 5000).")
+    @Option(help: ArgumentHelp("PostgreSQL lock_timeout for migration statements, in milliseconds; 0 = none (env LIFEBOAT_STATEMENT_LOCK_TIMEOUT; default 5000).", valueName: "ms"))
     var statementLockTimeout: String?
 
-    @Option(help: "Folder holding pg_dump and pg_restore (env LIFEBOAT_PG_BIN; default PATH, then /usr/lib/postgresql/*/bin).")
+    @Option(help: ArgumentHelp("Folder holding pg_dump and pg_restore (env LIFEBOAT_PG_BIN; default PATH, then /usr/lib/postgresql/*/bin).", valueName: "dir"))
     var pgBin: String?
 
     @Option(help: "Output on stdout: text or json.")

@@ -17,7 +17,7 @@ struct StatusCommand: ParsableCommand {
             let report = try lifeboat.status()
             let code: Int32 = report.hasProblems ? ExitStatus.code(for: .validation)
                 : (exitCode && report.pendingCount > 0 ? ExitStatus.pending : ExitStatus.success)
-            return CommandOutcome(report: report, text: TextRender.status(report), exitCode: code)
+            return CommandOutcome(report: report, text: TextRender.status(report), exitCode: code, problem: report.problem)
         }
     }
 }

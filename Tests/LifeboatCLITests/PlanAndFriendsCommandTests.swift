@@ -76,5 +76,8 @@ import Testing
         #expect(try adopted.run("repair", "--yes").exitCode == 0)
         let schema = try adopted.run("schema")
         #expect(schema.stdout.contains("CREATE TABLE projects"))
+        #expect(try adopted.run("schema", "schema.sql").exitCode == 0)
+        #expect(try String(contentsOfFile: adopted.path("schema.sql"), encoding: .utf8) == schema.stdout,
+                "`schema > file` and `schema file` write the same bytes")
     }
 }

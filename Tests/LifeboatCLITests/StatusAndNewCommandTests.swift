@@ -33,8 +33,12 @@ import Testing
         try workspace.write("migrations/0001_create_users.sql", "CREATE TABLE users (id INTEGER);\n")
         let result = try workspace.run("status", "--format", "json")
         #expect(result.exitCode == 3)
-        let migrations = try #require(try result.json()["migrations"] as? [[String: Any]])
+        let json = try result.json()
+        let migrations = try #require(json["migrations"] as? [[String: Any]])
         #expect(migrations.first?["status"] as? String == "drift")
+        let error = try #require(json["error"] as? [String: Any])
+        #expect(error["kind"] as? String == "validation")
+        #expect((error["message"] as? String)?.contains("0001_create_users.sql") == true)
     }
 
     @Test func newCreatesTheNextNumberedFile() throws {

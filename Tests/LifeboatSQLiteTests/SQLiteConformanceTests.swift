@@ -22,4 +22,6 @@ import Testing
     @Test func verifyChecksSchemaAndVerifySections() throws { try suite.verifyChecksSchemaAndVerifySections() }
     @Test func rollbackThenMigrateReturnsToTheSameState() throws { try suite.rollbackThenMigrateReturnsToTheSameState() }
     @Test func baselineAndRepair() throws { try suite.baselineAndRepair() }
+    @Test func atomicRunIsAllOrNothing() throws { try suite.atomicRunIsAllOrNothing() }
+    @Test func failedSnapshotStopsTheRun() throws { try suite.failedSnapshotStopsTheRun() }
 }

@@ -74,7 +74,7 @@ extension Lifeboat {
         if let path = options.dumpSchema {
             try writeSchema(of: engine, to: path)
         }
-        report.pruned = try pruneSnapshots(of: engine)
+        report.pruned = pruneSnapshots(of: engine)
         report.totalMs = Timestamp.milliseconds(since: started)
         return report
     }

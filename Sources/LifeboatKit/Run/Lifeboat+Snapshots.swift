@@ -63,11 +63,17 @@ extension Lifeboat {
         try snapshotStore.list(identity: engine.identity).first
     }
 
-    /// Step 7: keep the newest `--keep` snapshots of this database.
-    func pruneSnapshots(of engine: DatabaseEngine) throws -> [String] {
-        let removed = try snapshotStore.prune(keep: configuration.keep, identity: engine.identity)
-        if !removed.isEmpty { logger.info("pruned \(removed.count) old snapshot(s)") }
-        return removed
+    /// Step 7: keep the newest `--keep` snapshots of this database. The migrations are already
+    /// committed, so a folder that cannot be pruned is a warning, not a failed run.
+    func pruneSnapshots(of engine: DatabaseEngine) -> [String] {
+        do {
+            let removed = try snapshotStore.prune(keep: configuration.keep, identity: engine.identity)
+            if !removed.isEmpty { logger.info("pruned \(removed.count) old snapshot(s)") }
+            return removed
+        } catch {
+            logger.warning("could not prune old snapshots: \(EngineError.wrapping(error).description)")
+            return []
+        }
     }
 }
 

@@ -7,6 +7,12 @@ extension Lifeboat {
         defer { engine.close() }
         let comparison = HistoryComparison(catalog: catalog, history: try engine.readHistory(configuration.historyTable))
         let states = comparison.states
+        var problem: CatalogError?
+        do {
+            try comparison.validateHistory()
+        } catch let error as CatalogError {
+            problem = error
+        }
         func count(_ status: MigrationState.Status) -> Int { states.filter { $0.status == status }.count }
         return StatusReport(
             engine: engine.kind.rawValue, database: engine.url.redacted,
@@ -15,6 +21,6 @@ extension Lifeboat {
             pendingCount: count(.pending), failedCount: count(.failed),
             driftCount: count(.drift), missingCount: count(.missing),
             migrations: states.map(MigrationEntry.init),
-            latestSnapshot: try latestSnapshot(of: engine))
+            latestSnapshot: try latestSnapshot(of: engine), problem: problem)
     }
 }

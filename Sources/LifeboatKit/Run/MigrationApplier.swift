@@ -87,7 +87,7 @@ struct MigrationApplier {
             } catch {
                 try? engine.rollback()
                 // Nothing of the run was committed: earlier entries are rolled back with it.
-                outcome.entries = outcome.entries.map { var e = $0; e.status = "rolled_back"; return e }
+                outcome.entries = outcome.entries.map { var e = $0; e.status = "not_committed"; return e }
                 outcome.entries.append(entry(migration, status: "failed", started: started))
                 outcome.failure = Failure(migration: migration, error: .wrapping(error), leftPartialChanges: false)
                 return outcome

@@ -10,9 +10,12 @@ public struct StatusReport: Sendable, Codable {
     public var missingCount: Int
     public var migrations: [MigrationEntry]
     public var latestSnapshot: SnapshotManifest?
+    /// The first problem `migrate` would refuse (drift, a missing file, a dirty database), with
+    /// its way out; nil when there is none.
+    public var problem: CatalogError?
 
     /// Something is wrong that `migrate` would refuse (exit 3): drift, missing files, a dirty database.
-    public var hasProblems: Bool { failedCount + driftCount + missingCount > 0 }
+    public var hasProblems: Bool { problem != nil || failedCount + driftCount + missingCount > 0 }
 
     enum CodingKeys: String, CodingKey {
         case engine, database, migrations

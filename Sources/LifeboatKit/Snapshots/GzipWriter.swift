@@ -19,7 +19,9 @@ import LifeboatCZlib
 /// As it writes, it counts raw and compressed bytes and hashes the compressed output with SHA-256,
 /// so the snapshot's manifest needs no second pass over the file.
 ///
-/// Not thread-safe: one thread calls `write` and `finish`; the parallelism is internal.
+/// Not thread-safe: one thread calls `write` and `finish`; the parallelism is internal (chunks are
+/// compressed on `DispatchQueue.global`). `write` and `finish` block that thread while waiting for
+/// workers, like the file I/O around them, so call them from a thread that may block.
 public final class GzipWriter: ByteSink {
     /// What was written, for the snapshot manifest.
     public struct Summary: Sendable, Equatable {

@@ -25,9 +25,10 @@ public enum FileStreaming {
         }
     }
 
-    /// Writes everything `source` yields into a new file at `path` (0600), fsynced.
+    /// Writes everything `source` yields into a new file at `path` (0600); fsynced when `durable`
+    /// (a scratch copy that is deleted afterwards need not be).
     @discardableResult
-    public static func copy(from source: ByteSource, toFileAt path: String) throws -> Int64 {
+    public static func copy(from source: ByteSource, toFileAt path: String, durable: Bool = true) throws -> Int64 {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw EngineError.snapshotFailed("cannot create \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -48,7 +49,7 @@ public enum FileStreaming {
             }
             total += Int64(count)
         }
-        guard fsync(fd) == 0 else { throw EngineError.snapshotFailed("cannot fsync \(path): \(String(cString: strerror(errno)))") }
+        guard !durable || fsync(fd) == 0 else { throw EngineError.snapshotFailed("cannot fsync \(path): \(String(cString: strerror(errno)))") }
         return total
     }
 

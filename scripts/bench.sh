@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Benchmarks, side by side with the named peers in one run, printed as ratios.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+usage() {
+    cat <<'USAGE'
+Usage: scripts/bench.sh [-h] [catalog|snapshot|postgres|all]
+
+  catalog   parse and validate a folder of 10,000 migration files (`lifeboat status`)
+  snapshot  SQLite: `lifeboat snapshot`/`restore` of a ~256 MB database vs sqlite3 .backup + gzip / pigz,
+            gunzip + integrity_check; peak RSS for 64 MB and 256 MB databases
+  postgres  PostgreSQL: snapshot/restore vs pg_dump -Fc / pg_restore on pgbench -s 16; 1,000 migrations
+            vs dbmate and sql-migrate on both engines; status vs dbmate status
+  all       every one of them (default)
+
+Benchmark data is generated once under bench-data/ (git-ignored) and reused. Figures are ratios
+measured in one run, because the machine is shared and absolute times are noisy.
+USAGE
+}
+
+case "${1:-all}" in
+    -h|--help) usage ;;
+    catalog|snapshot|postgres) exec bash "scripts/bench/$1.sh" "${@:2}" ;;
+    all)
+        for part in catalog snapshot postgres; do
+            bash "scripts/bench/$part.sh"
+        done
+        ;;
+    *) usage >&2; exit 2 ;;
+esac

@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# Backup-then-migrate for a deploy: wait for the database, `lifeboat migrate --report`, summary.
+set -euo pipefail
+
+lb_script=deploy.sh
+lb_repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=lib/common.sh
+source "$lb_repo/scripts/lib/common.sh"
+
+usage() {
+    cat <<'USAGE'
+Usage: scripts/deploy.sh [options] [-- MIGRATE_ARGS...]
+
+Backup-then-migrate for a deploy. Waits until the database accepts connections, runs
+`lifeboat migrate --report FILE` (a snapshot first; a failing run puts the snapshot back), then
+prints a summary from the report: each applied migration with its time, the snapshot's id and
+size. Exits with lifeboat's exit code, so a failed run stops the deploy; the summary then says
+whether the database was restored and how to look at it.
+
+Options (flag > environment > default; relative paths are taken from the current folder):
+  -d, --database-url URL  target database (env DATABASE_URL; default sqlite:<repo>/app.sqlite)
+  --migrations DIR        migration folder (env LIFEBOAT_MIGRATIONS; default <repo>/migrations)
+  --backups DIR           snapshot folder (env LIFEBOAT_BACKUPS; default <repo>/backups)
+  --report FILE           where the JSON run report goes
+                          (default <backups>/reports/migrate-<UTC time>.json)
+  --wait SECONDS          how long to wait for a PostgreSQL server to accept connections,
+                          polling `lifeboat status` once a second (default 30; 0 = try once)
+  -h, --help              this help
+  -- MIGRATE_ARGS...      passed on to `lifeboat migrate` (e.g. -- --target 0005 --keep 20)
+
+The tool is $LIFEBOAT when set (a path to the binary), else `lifeboat` on PATH, else built with
+`swift build -c release` in the repository this script belongs to. The database URL reaches
+lifeboat through the environment, never its command line; prefer DATABASE_URL over the flag for
+a URL with a password.
+
+Under GitHub Actions the summary is also appended to $GITHUB_STEP_SUMMARY, and $GITHUB_OUTPUT
+gets `report`, `manifest` (the snapshot's manifest file, when one was taken) and `snapshot_id`.
+
+Exit codes: lifeboat's (0 success or up to date, 1 a migration failed, 2 usage or cannot
+connect, 3 validation, 4 lock, 5 snapshot or restore failed, 6 lint).
+USAGE
+}
+
+wait_seconds=30
+report=""
+passthrough=()
+
+need_value() { [[ $# -ge 2 ]] || lb_die 2 "$1 needs a value (see -h)"; }
+
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        -h | --help) usage; exit 0 ;;
+        -d | --database-url) need_value "$@"; DATABASE_URL=$2; shift 2 ;;
+        --database-url=*) DATABASE_URL=${1#*=}; shift ;;
+        --migrations) need_value "$@"; LIFEBOAT_MIGRATIONS=$2; shift 2 ;;
+        --migrations=*) LIFEBOAT_MIGRATIONS=${1#*=}; shift ;;
+        --backups) need_value "$@"; LIFEBOAT_BACKUPS=$2; shift 2 ;;
+        --backups=*) LIFEBOAT_BACKUPS=${1#*=}; shift ;;
+        --report) need_value "$@"; report=$2; shift 2 ;;
+        --report=*) report=${1#*=}; shift ;;
+        --wait) need_value "$@"; wait_seconds=$2; shift 2 ;;
+        --wait=*) wait_seconds=${1#*=}; shift ;;
+        --) shift; passthrough=("$@"); break ;;
+        *) lb_die 2 "unknown argument '$1' (options for lifeboat migrate go after --; see -h)" ;;
+    esac
+done
+[[ $wait_seconds =~ ^[0-9]+$ ]] || lb_die 2 "--wait needs a whole number of seconds, got '$wait_seconds'"
+
+lb_find_lifeboat
+lb_json_backend
+
+# --- Configuration: absolute paths, handed to lifeboat through the environment -----------------
+
+if [[ -n ${DATABASE_URL:-} ]]; then
+    DATABASE_URL=$(lb_abs_url "$DATABASE_URL")
+else
+    DATABASE_URL="sqlite:$lb_repo/app.sqlite"
+fi
+LIFEBOAT_MIGRATIONS=$(lb_abs "${LIFEBOAT_MIGRATIONS:-$lb_repo/migrations}")
+LIFEBOAT_BACKUPS=$(lb_abs "${LIFEBOAT_BACKUPS:-$lb_repo/backups}")
+export DATABASE_URL LIFEBOAT_MIGRATIONS LIFEBOAT_BACKUPS
+if [[ -z $report ]]; then
+    report="$LIFEBOAT_BACKUPS/reports/migrate-$(date -u +%Y%m%dT%H%M%S%3NZ).json"
+fi
+report=$(lb_abs "$report")
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/lifeboat-deploy.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+
+# --- Wait for the database ---------------------------------------------------------------------
+
+# Ready means `lifeboat status` got an answer from the database: anything but exit 2 with
+# "cannot open"/"cannot connect" (drift or a dirty database are for migrate to report).
+status_message() {
+    local message=""
+    if lb_json_ok "$scratch/status.json"; then
+        message=$(lb_json_value "$scratch/status.json" error.message)
+    fi
+    [[ -n $message ]] || message=$(tail -n 5 "$scratch/status.err")
+    printf '%s\n' "$message"
+}
+
+display_url=$(lb_redact_url "$DATABASE_URL")
+started=$(date +%s)
+attempt=0
+while :; do
+    attempt=$((attempt + 1))
+    rc=0
+    "$LB_BIN" status --format json >"$scratch/status.json" 2>"$scratch/status.err" || rc=$?
+    if [[ $rc -ne 2 ]]; then
+        break
+    fi
+    message=$(status_message)
+    if [[ ! $message =~ cannot\ (open|connect) ]] || [[ $message =~ authentication\ failed|no\ pg_hba.conf\ entry ]]; then
+        lb_die 2 "lifeboat status failed: $message"
+    fi
+    # Bounded both ways: about one attempt a second, and attempts that hang (a connect timeout)
+    # do not stretch the wait much past --wait.
+    if ! lb_is_postgres_url "$DATABASE_URL" || (( attempt > wait_seconds || $(date +%s) - started > wait_seconds )); then
+        lb_die 2 "gave up: the database did not accept connections within ${wait_seconds} s (--wait). Last error: $message"
+    fi
+    if [[ -z ${announced:-} ]]; then
+        lb_log "waiting up to ${wait_seconds} s for the database to accept connections"
+        announced=1
+    fi
+    sleep 1
+done
+lb_log "database $display_url is reachable; running lifeboat migrate"
+
+# --- Migrate -----------------------------------------------------------------------------------
+
+rc=0
+rm -f "$report"
+"$LB_BIN" migrate --report "$report" ${passthrough[@]+"${passthrough[@]}"} || rc=$?
+
+# --- Summary -----------------------------------------------------------------------------------
+
+look_hint() {
+    local db_flag=""
+    # A SQLite URL holds no secret: show it, so the commands can be pasted as they are.
+    lb_is_postgres_url "$DATABASE_URL" || db_flag=" --database-url $DATABASE_URL"
+    echo "look:      lifeboat snapshots$db_flag --backups $LIFEBOAT_BACKUPS"
+    echo "           lifeboat status$db_flag --migrations $LIFEBOAT_MIGRATIONS"
+    lb_is_postgres_url "$DATABASE_URL" && echo "           (with DATABASE_URL set to $display_url)"
+    echo "           scripts/restore.sh to put back an older snapshot"
+}
+
+if ! lb_json_ok "$report"; then
+    {
+        echo "== Deploy summary =="
+        echo "database:  $display_url"
+        echo "result:    FAILED (exit $rc) before a report was written; see lifeboat's message above"
+        look_hint
+    }
+    [[ $rc -ne 0 ]] || rc=1
+    lb_log "FAILED: lifeboat migrate exited $rc without a report"
+    exit "$rc"
+fi
+
+ok=$(lb_json_value "$report" ok)
+restored=$(lb_json_value "$report" restored)
+version=$(lb_json_value "$report" current_version)
+total_ms=$(lb_json_value "$report" total_ms)
+up_to_date=$(lb_json_value "$report" up_to_date)
+snapshot_id=$(lb_json_value "$report" snapshot.id)
+snapshot_raw=$(lb_json_value "$report" snapshot.raw_bytes)
+snapshot_gz=$(lb_json_value "$report" snapshot.compressed_bytes)
+snapshot_version=$(lb_json_value "$report" snapshot.schema_version)
+error_message=$(lb_json_value "$report" error.message)
+failed_file=$(lb_json_value "$report" failure.file)
+failed_line=$(lb_json_value "$report" failure.line)
+manifest=""
+[[ -n $snapshot_id ]] && manifest="$LIFEBOAT_BACKUPS/$snapshot_id.json"
+
+migrations=()
+applied_count=0
+while IFS=$'\x1f' read -r m_version m_description m_status m_ms; do
+    migrations+=("$(printf '%-8s %-32s %-8s %6s ms' "$m_version" "$m_description" "$m_status" "${m_ms:-?}")")
+    [[ $m_status == applied ]] && applied_count=$((applied_count + 1))
+done < <(lb_json_rows "$report" migrations version description status execution_ms)
+
+summary=$scratch/summary.txt
+{
+    echo "== Deploy summary =="
+    echo "database:  $display_url"
+    if [[ $ok == true && $rc -eq 0 ]]; then
+        if [[ $up_to_date == true ]]; then
+            echo "result:    OK: up to date at version ${version:-none}; nothing applied, no snapshot taken"
+        else
+            echo "result:    OK: $applied_count migration(s) applied in ${total_ms:-?} ms; now at version ${version:-none}"
+        fi
+    else
+        echo "result:    FAILED (exit $rc): $(head -n 1 <<<"$error_message")"
+        [[ -n $failed_file ]] && echo "           at $failed_file${failed_line:+:$failed_line}"
+        if [[ $restored == true ]]; then
+            echo "restored:  yes: the database was restored from snapshot $snapshot_id; it is as it was before this deploy (version ${version:-none})"
+        else
+            case $rc in
+                2 | 3 | 4 | 6) echo "restored:  not needed: lifeboat stopped before changing anything (exit $rc)" ;;
+                1)
+                    if [[ $applied_count -eq 0 ]]; then
+                        echo "restored:  not needed: nothing of this run was committed; the database is as before this deploy"
+                    else
+                        echo "restored:  NO: the migrations marked 'applied' below stay committed (--on-failure keep?)"
+                    fi
+                    ;;
+                *) echo "restored:  no (the report says restored: false); lifeboat's message above says what state the database is in" ;;
+            esac
+        fi
+    fi
+    if [[ ${#migrations[@]} -gt 0 ]]; then
+        if [[ $ok == true ]]; then echo "applied:"; else echo "ran:"; fi
+        printf '  %s\n' "${migrations[@]}"
+    fi
+    if [[ -n $snapshot_id ]]; then
+        echo "snapshot:  $snapshot_id (taken before the run at version ${snapshot_version:-none}; $(lb_human_bytes "$snapshot_gz") compressed, $(lb_human_bytes "$snapshot_raw") raw)"
+        echo "manifest:  $manifest"
+    fi
+    echo "report:    $report"
+    if [[ $rc -ne 0 ]]; then
+        look_hint
+    fi
+} >"$summary"
+cat "$summary"
+
+if [[ -n ${GITHUB_STEP_SUMMARY:-} ]]; then
+    { echo '### Lifeboat deploy'; echo; echo '```'; cat "$summary"; echo '```'; } >>"$GITHUB_STEP_SUMMARY"
+fi
+if [[ -n ${GITHUB_OUTPUT:-} ]]; then
+    { echo "report=$report"; echo "manifest=$manifest"; echo "snapshot_id=$snapshot_id"; } >>"$GITHUB_OUTPUT"
+fi
+
+if [[ $rc -ne 0 ]]; then
+    if [[ $restored == true ]]; then
+        lb_log "FAILED (exit $rc): the database was restored from snapshot $snapshot_id; the deploy must stop"
+    else
+        lb_log "FAILED (exit $rc): the deploy must stop; see the summary above"
+    fi
+    exit "$rc"
+fi
+[[ $ok == true ]] || { lb_log "FAILED: the report says ok: false"; exit 1; }
