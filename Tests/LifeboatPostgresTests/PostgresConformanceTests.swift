@@ -23,6 +23,8 @@ struct PostgresConformanceTests {
     @Test func verifyChecksSchemaAndVerifySections() throws { try suite.verifyChecksSchemaAndVerifySections() }
     @Test func rollbackThenMigrateReturnsToTheSameState() throws { try suite.rollbackThenMigrateReturnsToTheSameState() }
     @Test func baselineAndRepair() throws { try suite.baselineAndRepair() }
+    @Test func atomicRunIsAllOrNothing() throws { try suite.atomicRunIsAllOrNothing() }
+    @Test func failedSnapshotStopsTheRun() throws { try suite.failedSnapshotStopsTheRun() }
 }
 
 /// The witness itself: a fingerprint that missed a change would make every "unchanged" check above
