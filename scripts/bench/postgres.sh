@@ -24,11 +24,12 @@ Each timing is the median of --runs runs (default 3). lifeboat is built once wit
 server/client with apt-get.
 
 PostgreSQL: reuses the server in LIFEBOAT_TEST_POSTGRES_URL when set (a superuser URL, as
-scripts/test.sh exports; its bin folder from LIFEBOAT_TEST_PG_BIN or PG_BIN); the pgbench
-database `lifeboat_bench_pgbench` is then kept on it for the next run. Otherwise a throwaway
-server is started in a temporary folder (as user "postgres" when run as root) and removed on exit,
-with scripts/test.sh's settings (fsync=off): a disk flush per commit costs every tool the same and,
-on a shared machine, mostly adds noise. SQLite files are on the disk, synced as each tool syncs them.
+scripts/test.sh exports; its bin folder from LIFEBOAT_TEST_PG_BIN or PG_BIN). Otherwise a server
+runs for the duration of the run (as user "postgres" when run as root), with its cluster kept in
+bench-data/postgres-<major>/ (git-ignored) so the pgbench database `lifeboat_bench_pgbench` is
+created once and reused, and with scripts/test.sh's settings (fsync=off): a disk flush per commit
+costs every tool the same and, on a shared machine, mostly adds noise. SQLite files are on the
+disk, synced as each tool syncs them. Other databases are made for the run and dropped.
 
 Options:
   --runs N         timings per measurement, median reported (default 3)
@@ -152,19 +153,37 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# The server's cluster is kept in bench-data/ (git-ignored), so the pgbench database is created
+# once and reused by later runs; the server itself runs only during the run. When the server user
+# cannot reach bench-data/ (as root, a repository under a private folder), the cluster goes into
+# the temporary folder instead and is made anew each run.
 start_server() {
-    server_data="$workdir/pgdata"
-    local sockets="$workdir/sockets" port="" candidate
-    mkdir -p "$server_data" "$sockets"
-    chmod 700 "$server_data"
+    local major sockets="$workdir/sockets" port="" candidate password_file fresh=0
+    major=$(basename "$(dirname "$pg_bin")")
+    server_data="$PWD/bench-data/postgres-$major"
+    password_file="$PWD/bench-data/postgres-$major.password"
+    mkdir -p bench-data "$sockets"
     if [[ $(id -u) -eq 0 ]]; then
         id -u postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postgres
-        chown postgres: "$server_data" "$sockets"
+        chown postgres: "$sockets"
         as_server_user=(runuser -u postgres --)
+        if ! runuser -u postgres -- test -x "$PWD/bench-data"; then
+            server_data="$workdir/pgdata"
+            password_file="$workdir/password"
+        fi
     fi
-    "${as_server_user[@]}" "$pg_bin/initdb" -D "$server_data" --username=postgres --encoding=UTF8 --locale=C \
-        --auth-local=trust --auth-host=scram-sha-256 >"$workdir/initdb.log" 2>&1 \
-        || { cat "$workdir/initdb.log" >&2; exit 1; }
+    if [[ ! -f "$server_data/PG_VERSION" || ! -f "$password_file" ]]; then
+        rm -rf "$server_data"
+        mkdir -p "$server_data"
+        chmod 700 "$server_data"
+        [[ ${#as_server_user[@]} -gt 0 ]] && chown postgres: "$server_data"
+        log "initialising a PostgreSQL cluster in $server_data"
+        "${as_server_user[@]}" "$pg_bin/initdb" -D "$server_data" --username=postgres --encoding=UTF8 --locale=C \
+            --auth-local=trust --auth-host=scram-sha-256 >"$workdir/initdb.log" 2>&1 \
+            || { cat "$workdir/initdb.log" >&2; exit 1; }
+        (umask 077; printf 'bench-%s%s\n' "$RANDOM" "$RANDOM" >"$password_file")
+        fresh=1
+    fi
     for _ in 1 2 3 4 5; do
         candidate=$((20000 + RANDOM % 40000))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null \
@@ -175,10 +194,13 @@ start_server() {
             break
         fi
     done
-    [[ -n "$port" ]] || die "PostgreSQL did not start"
-    local password="bench-$RANDOM$RANDOM"
-    "${as_server_user[@]}" "$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$sockets" -p "$port" -U postgres -d postgres \
-        -c "CREATE ROLE lifeboat LOGIN SUPERUSER PASSWORD '$password'" >/dev/null
+    [[ -n "$port" ]] || { cat "$sockets/server.log" >&2 2>/dev/null; die "PostgreSQL did not start (remove $server_data to start afresh)"; }
+    local password
+    password=$(<"$password_file")
+    if [[ $fresh -eq 1 ]]; then
+        "${as_server_user[@]}" "$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$sockets" -p "$port" -U postgres -d postgres \
+            -c "CREATE ROLE lifeboat LOGIN SUPERUSER PASSWORD '$password'" >/dev/null
+    fi
     server_url="postgres://lifeboat:$password@127.0.0.1:$port/postgres"
 }
 
@@ -186,7 +208,7 @@ if [[ -n "${LIFEBOAT_TEST_POSTGRES_URL:-}" ]]; then
     server_url=$LIFEBOAT_TEST_POSTGRES_URL
     log "using the PostgreSQL server of LIFEBOAT_TEST_POSTGRES_URL"
 else
-    log "starting a throwaway PostgreSQL ($pg_bin)"
+    log "starting a PostgreSQL server for the run ($pg_bin)"
     start_server
 fi
 
@@ -250,7 +272,7 @@ bench_dump() {
     local bench_db=lifeboat_bench_pgbench have
     have=$("$pg_bin/psql" -X -At -d "$bench_db" -c "SELECT count(*) FROM pgbench_branches" 2>/dev/null || true)
     if [[ "$have" != "$scale" ]]; then
-        log "creating $bench_db with pgbench -i -s $scale (once; reused while the server lives)"
+        log "creating $bench_db with pgbench -i -s $scale (once; later runs reuse it)"
         recreate_db "$bench_db"
         "$pg_bin/pgbench" -i -q -s "$scale" "$bench_db" >&2
         psql_quiet -d "$bench_db" -c "VACUUM ANALYZE"
