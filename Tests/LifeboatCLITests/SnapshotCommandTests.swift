@@ -63,6 +63,16 @@ import Testing
         #expect(try workspace.run("restore", "20990101T000000000Z-0001", "--yes").exitCode == 2)
     }
 
+    /// A one-letter relative backups folder (Foundation's path functions once crashed on it).
+    @Test func shortRelativeBackupsFolder() throws {
+        let workspace = try Workspace()
+        #expect(try workspace.run("migrate", "--backups", "b").exitCode == 0)
+        let listed = try workspace.run("snapshots", "--backups", "b", "--format", "json")
+        #expect((try listed.json()["snapshots"] as? [Any])?.count == 1)
+        let restored = try workspace.run("restore", "latest", "--yes", "--backups", "b")
+        #expect(restored.exitCode == 0, "\(restored.stderr)")
+    }
+
     /// A snapshot taken while another process writes rows in pairs holds a consistent point:
     /// it passes integrity_check and no pair is split.
     @Test func snapshotUnderConcurrentWritesIsConsistent() throws {

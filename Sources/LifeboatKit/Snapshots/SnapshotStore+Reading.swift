@@ -59,6 +59,7 @@ extension SnapshotStore {
         guard FileManager.default.fileExists(atPath: reference, isDirectory: &isFolder), !isFolder.boolValue else {
             throw ConfigurationError.unknownSnapshot(reference)
         }
+        let reference = URL(fileURLWithPath: reference).standardizedFileURL.path
         let name = (reference as NSString).lastPathComponent
         let folder = (reference as NSString).deletingLastPathComponent
         let inFolder = { (file: String) in folder.isEmpty ? file : (folder as NSString).appendingPathComponent(file) }

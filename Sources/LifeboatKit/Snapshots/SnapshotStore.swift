@@ -12,7 +12,7 @@ import Foundation
 /// (prune, leftovers). Callers hold the run's lock, so no two stores write one folder at once; ids
 /// are still claimed with `O_EXCL` so that even a racing writer cannot share one.
 public struct SnapshotStore: Sendable {
-    /// The backups folder, as given.
+    /// The backups folder, made absolute.
     public let directory: String
     /// Where `write` gets the time for ids and `created_at`; tests pin it.
     let clock: @Sendable () -> Date
@@ -25,7 +25,9 @@ public struct SnapshotStore: Sendable {
 
     /// - Parameter clock: the time source for snapshot ids; the default is the system clock.
     public init(directory: String, clock: @escaping @Sendable () -> Date = { Date() }) {
-        self.directory = directory
+        // Absolute from the start: Foundation's path functions crash on some one-character
+        // relative paths (`b`), and messages are clearer with the full path.
+        self.directory = URL(fileURLWithPath: directory).standardizedFileURL.path
         self.clock = clock
     }
 
