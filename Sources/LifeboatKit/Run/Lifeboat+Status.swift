@@ -13,7 +13,9 @@ extension Lifeboat {
         } catch let error as CatalogError {
             problem = error
         }
-        func count(_ status: MigrationState.Status) -> Int { states.filter { $0.status == status }.count }
+        var counts: [MigrationState.Status: Int] = [:]
+        for state in states { counts[state.status, default: 0] += 1 }
+        func count(_ status: MigrationState.Status) -> Int { counts[status, default: 0] }
         return StatusReport(
             engine: engine.kind.rawValue, database: engine.url.redacted,
             currentVersion: comparison.currentVersion,
