@@ -9,7 +9,7 @@ public struct StandardEngines: DatabaseEngineFactory {
     public func open(_ url: DatabaseURL, options: EngineOptions) throws -> DatabaseEngine {
         switch url.engine {
         case .sqlite: return try SQLiteEngine.open(url, options: options)
-        case .postgres: return try PostgresEngineOpener.open(url, options: options)
+        case .postgres: return try PostgresEngine.open(url, options: options)
         }
     }
 }
