@@ -59,7 +59,7 @@ extension Lifeboat {
         // 6. On failure: put the snapshot back when this run left anything behind.
         if let failure = outcome.failure {
             report.failure = MigrateReport.Failure(version: failure.migration.version.text, file: failure.migration.file,
-                                                   line: failure.error.line, message: failure.error.description)
+                                                   error: failure.error)
             let leftSomething = outcome.committed > 0 || failure.leftPartialChanges
             if options.onFailure == .restore, leftSomething, let snapshot = report.snapshot {
                 try restoreAfterFailure(snapshot, into: engine, failure: failure.error)

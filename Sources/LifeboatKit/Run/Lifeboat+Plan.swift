@@ -63,7 +63,7 @@ extension Lifeboat {
         }
         if let failure = outcome.failure {
             report.failure = MigrateReport.Failure(version: failure.migration.version.text, file: failure.migration.file,
-                                                   line: failure.error.line, message: failure.error.description)
+                                                   error: failure.error)
         }
     }
 }

@@ -72,8 +72,7 @@ extension Lifeboat {
                                                             checksum: state.checksum, status: "failed",
                                                             executionMs: Timestamp.milliseconds(since: migrationStarted),
                                                             file: migration.down?.file))
-                    report.failure = MigrateReport.Failure(version: state.version, file: migration.down?.file,
-                                                           line: failure.line, message: failure.description)
+                    report.failure = MigrateReport.Failure(version: state.version, file: migration.down?.file, error: failure)
                     if onFailure == .restore, report.committedCount > 0, let snapshot = report.snapshot {
                         try restoreAfterFailure(snapshot, into: engine, failure: failure)
                         report.restored = true

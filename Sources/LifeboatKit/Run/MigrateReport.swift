@@ -6,6 +6,14 @@ public struct MigrateReport: Sendable, Codable {
         public var file: String?
         public var line: Int?
         public var message: String
+
+        /// Where `error` stopped the migration `version` written in `file`.
+        init(version: String, file: String?, error: EngineError) {
+            self.version = version
+            self.file = file
+            line = error.line
+            message = error.description
+        }
     }
 
     public var engine: String
