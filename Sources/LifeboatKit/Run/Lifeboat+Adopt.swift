@@ -45,8 +45,7 @@ extension Lifeboat {
     /// After a reviewed manual fix: re-record checksums from the files (drift) and delete
     /// `failed` rows, printing each change. Missing files are reported, not changed.
     public func repair() throws -> HistoryChangeReport {
-        let catalog = try loadCatalog()
-        let engine = try openEngine()
+        let (catalog, engine) = try openWithCatalog()
         defer { engine.close() }
         return try withLock(engine) {
             let table = configuration.historyTable

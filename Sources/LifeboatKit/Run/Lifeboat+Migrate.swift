@@ -12,8 +12,7 @@ extension Lifeboat {
     ///   what was restored.
     public func migrate(_ options: MigrateOptions = MigrateOptions()) throws -> MigrateReport {
         let started = ContinuousClock.now
-        let catalog = try loadCatalog()
-        let engine = try openEngine()
+        let (catalog, engine) = try openWithCatalog()
         defer { engine.close() }
         return try withLock(engine) {
             try migrateLocked(engine, catalog: catalog, options: options, started: started)

@@ -24,8 +24,7 @@ extension Lifeboat {
     ///   (exit 1) carrying the report when a migration fails in rehearsal; `RunError.lintFailed`
     ///   (exit 6) carrying the report when destructive statements were not allowed.
     public func plan(_ options: PlanOptions = PlanOptions()) throws -> PlanReport {
-        let catalog = try loadCatalog()
-        let engine = try openEngine()
+        let (catalog, engine) = try openWithCatalog()
         defer { engine.close() }
         let comparison = HistoryComparison(catalog: catalog, history: try engine.readHistory(configuration.historyTable))
         try comparison.validateForMigrate(allowOutOfOrder: options.allowOutOfOrder)

@@ -19,8 +19,7 @@ extension Lifeboat {
     public func rollback(_ range: RollbackRange = .steps(1), onFailure: MigrateOptions.OnFailure = .restore,
                          noSnapshot: Bool = false) throws -> MigrateReport {
         let started = ContinuousClock.now
-        let catalog = try loadCatalog()
-        let engine = try openEngine()
+        let (catalog, engine) = try openWithCatalog()
         defer { engine.close() }
         return try withLock(engine) {
             let table = configuration.historyTable

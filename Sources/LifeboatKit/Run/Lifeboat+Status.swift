@@ -2,8 +2,7 @@ extension Lifeboat {
     /// Where the database stands: current version, each migration's state, drift, newest snapshot.
     /// Read-only and lock-free.
     public func status() throws -> StatusReport {
-        let catalog = try loadCatalog()
-        let engine = try openEngine()
+        let (catalog, engine) = try openWithCatalog()
         defer { engine.close() }
         let comparison = HistoryComparison(catalog: catalog, history: try engine.readHistory(configuration.historyTable))
         let states = comparison.states

@@ -40,8 +40,7 @@ extension Lifeboat {
     ///   drift, missing files, failed rows or a schema mismatch; `.migrationFailed` (exit 1) for a
     ///   verify section that does not hold.
     public func verify(schemaFile: String? = nil) throws -> VerifyReport {
-        let catalog = try loadCatalog()
-        let engine = try openEngine()
+        let (catalog, engine) = try openWithCatalog()
         defer { engine.close() }
         let comparison = HistoryComparison(catalog: catalog, history: try engine.readHistory(configuration.historyTable))
         var report = VerifyReport(engine: engine.kind.rawValue, database: engine.url.redacted,

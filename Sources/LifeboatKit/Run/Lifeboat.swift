@@ -36,6 +36,32 @@ public struct Lifeboat: Sendable {
         try MigrationCatalog.load(from: configuration.migrationsDirectory)
     }
 
+    /// Reads the migrations folder and opens the target. For a database server the two run at
+    /// once — a connection (process start-up on the server, authentication) takes about as long
+    /// as reading a large folder. A database file is opened only after the folder proved valid, so
+    /// a bad folder never creates an empty file.
+    /// - Throws: the catalog's error first (exit 3, or 2 for a missing folder), then the engine's.
+    func openWithCatalog() throws -> (MigrationCatalog, DatabaseEngine) {
+        guard configuration.databaseURL.engine == .postgres else {
+            let catalog = try loadCatalog()
+            return (catalog, try openEngine())
+        }
+        let loaded = CatalogLoad()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { [self] in
+            loaded.result = Result { try loadCatalog() }
+        }
+        let engine = Result { try openEngine() }
+        group.wait()
+        do {
+            let catalog = try loaded.result!.get()
+            return (catalog, try engine.get())
+        } catch {
+            if case .success(let opened) = engine { opened.close() }
+            throw error
+        }
+    }
+
     /// Runs `body` while holding the run lock, polling until `--lock-timeout`.
     /// - Throws: `RunError.lockTimeout` (exit 4) naming the holder when the engine can tell.
     func withLock<T>(_ engine: DatabaseEngine, _ body: () throws -> T) throws -> T {
@@ -59,4 +85,10 @@ public struct Lifeboat: Sendable {
             }
         }
     }
+}
+
+/// The catalog read on another thread while the connection opens; handed over through the
+/// `DispatchGroup` that `openWithCatalog` waits on.
+private final class CatalogLoad: @unchecked Sendable {
+    var result: Result<MigrationCatalog, Error>?
 }
