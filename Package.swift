@@ -62,9 +62,11 @@ let package = Package(
             dependencies: ["LifeboatKit", "LifeboatEngines", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/EngineConformance"
         ),
+        // Running real programs (the binary, the scripts, sqlite3, gunzip, psql) from tests.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LifeboatKitTests", dependencies: ["LifeboatKit"]),
-        .testTarget(name: "LifeboatSQLiteTests", dependencies: ["LifeboatKit", "LifeboatSQLite", "LifeboatCSQLite", "EngineConformance"]),
-        .testTarget(name: "LifeboatPostgresTests", dependencies: ["LifeboatKit", "LifeboatPostgres", "LifeboatCLibPQ", "EngineConformance"]),
-        .testTarget(name: "LifeboatCLITests", dependencies: ["LifeboatKit", "LifeboatEngines"]),
+        .testTarget(name: "LifeboatSQLiteTests", dependencies: ["LifeboatKit", "LifeboatSQLite", "LifeboatCSQLite", "EngineConformance", "TestSupport"]),
+        .testTarget(name: "LifeboatPostgresTests", dependencies: ["LifeboatKit", "LifeboatPostgres", "LifeboatCLibPQ", "EngineConformance", "TestSupport"]),
+        .testTarget(name: "LifeboatCLITests", dependencies: ["LifeboatKit", "LifeboatEngines", "TestSupport"]),
     ]
 )

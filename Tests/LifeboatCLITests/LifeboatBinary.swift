@@ -1,10 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the real `lifeboat` binary, as a user or a script would.
 ///
-/// It is looked up as `$LIFEBOAT` when set, else beside the test bundle in the build folder
-/// (`scripts/test.sh` builds it before running the tests).
+/// It is `LifeboatExecutable.path`: `$LIFEBOAT` when set, else the one in the build folder.
 enum LifeboatBinary {
     struct Result {
         let exitCode: Int32
@@ -18,45 +18,15 @@ enum LifeboatBinary {
         }
     }
 
-    static var path: String {
-        if let explicit = ProcessInfo.processInfo.environment["LIFEBOAT"], !explicit.isEmpty { return explicit }
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        // On some layouts the test runner sits inside the .xctest bundle.
-        for _ in 0..<4 {
-            let candidate = folder.appendingPathComponent("lifeboat").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            folder.deleteLastPathComponent()
-        }
-        return "lifeboat"
-    }
+    static var path: String { LifeboatExecutable.path }
 
-    /// Runs `lifeboat arguments…` in `directory` with `environment` added to a clean one.
+    /// Runs `lifeboat arguments…` in `directory` with `environment` added to this process's,
+    /// less any DATABASE_URL or LIFEBOAT_* of the caller.
     static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:],
                     stdin: String? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var env = ProcessInfo.processInfo.environment
-        for key in env.keys where key == "DATABASE_URL" || key.hasPrefix("LIFEBOAT_") { env.removeValue(forKey: key) }
-        env.merge(environment) { $1 }
-        process.environment = env
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        // Read both pipes concurrently so a chatty child never blocks on a full pipe.
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(exitCode: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        let env = ChildProcess.environment(dropping: { $0 == "DATABASE_URL" || $0.hasPrefix("LIFEBOAT_") }, adding: environment)
+        let result = try ChildProcess.run(URL(fileURLWithPath: path), arguments, in: directory, environment: env, stdin: stdin)
+        return Result(exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr)
     }
 }
 

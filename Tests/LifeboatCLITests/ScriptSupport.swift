@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The scripts in `scripts/` run as a user or CI runs them: from a scratch copy of the repository
@@ -88,31 +89,12 @@ struct ScriptResult {
     /// of the caller; `LIFEBOAT` is the test build and `LIFEBOAT_PG_BIN` the test server's tools.
     static func run(_ script: URL, _ arguments: [String], in directory: URL,
                     environment: [String: String] = [:]) throws -> ScriptResult {
-        let process = Process()
-        process.executableURL = script
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var env = ProcessInfo.processInfo.environment
-        for key in env.keys where key == "DATABASE_URL" || key.hasPrefix("LIFEBOAT") || key.hasPrefix("GITHUB_") {
-            env.removeValue(forKey: key)
-        }
+        var env = ChildProcess.environment(dropping: { $0 == "DATABASE_URL" || $0.hasPrefix("LIFEBOAT") || $0.hasPrefix("GITHUB_") })
         env["LIFEBOAT"] = URL(fileURLWithPath: LifeboatBinary.path).path
         if let bin = PostgresServer.binDirectory { env["LIFEBOAT_PG_BIN"] = bin }
         env.merge(environment) { $1 }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return ScriptResult(exitCode: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                            stderr: String(decoding: errData, as: UTF8.self))
+        let result = try ChildProcess.run(script, arguments, in: directory, environment: env)
+        return ScriptResult(exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr)
     }
 
     /// The rest of the first stderr line that starts with `prefix` (e.g. "ci-dry-run.sh: kept the work folder ").

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Snapshots on SQLite through the binary and the real `gunzip`/`sqlite3` tools: what a person
@@ -163,25 +164,11 @@ enum Shell {
     @discardableResult
     static func run(_ tool: String, _ arguments: [String], environment: [String: String] = [:],
                     in directory: URL? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        if let directory { process.currentDirectoryURL = directory }
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "\(tool) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: errData, as: UTF8.self))")
+        let result = try ChildProcess.tool(tool, arguments, in: directory,
+                                           environment: ChildProcess.environment(dropping: { _ in false }, adding: environment))
+        guard result.exitCode == 0 else {
+            throw Failure(description: "\(tool) \(arguments.joined(separator: " ")) exited \(result.exitCode): \(result.stderr)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return result.stdout
     }
 }

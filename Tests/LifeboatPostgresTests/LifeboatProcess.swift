@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The real `lifeboat` binary, run as a deploy script would, against the test server.
@@ -25,16 +26,7 @@ final class LifeboatProcess: @unchecked Sendable {
         var output: String { "exit \(exitCode)\nstdout: \(stdout)\nstderr: \(stderr)" }
     }
 
-    static var path: String {
-        if let explicit = ProcessInfo.processInfo.environment["LIFEBOAT"], !explicit.isEmpty { return explicit }
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = folder.appendingPathComponent("lifeboat").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            folder.deleteLastPathComponent()
-        }
-        return "lifeboat"
-    }
+    static var path: String { LifeboatExecutable.path }
 
     let process = Process()
     private let started = ContinuousClock.now

@@ -1,5 +1,6 @@
 import EngineConformance
 import Foundation
+import TestSupport
 import LifeboatKit
 @testable import LifeboatPostgres
 
@@ -101,31 +102,17 @@ final class PostgresConformanceDatabase: ConformanceDatabase {
     /// the environment (a test server's throwaway password).
     private func schemaDump() throws -> String {
         let bin = PostgresTestEnvironment.binDirectory.map { $0 + "/pg_dump" } ?? "pg_dump"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [bin, "--schema-only", "--no-password", "--encoding=UTF8"]
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") }
         environment["PGHOST"] = databaseURL.host ?? "localhost"
         environment["PGPORT"] = databaseURL.port.map(String.init) ?? "5432"
         environment["PGUSER"] = databaseURL.user
         environment["PGPASSWORD"] = databaseURL.password
         environment["PGDATABASE"] = name
-        process.environment = environment
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        nonisolated(unsafe) var errorData = Data()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { errorData = errors.fileHandleForReading.readDataToEndOfFile() }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw PostgresConformanceFailure(description: "pg_dump failed: \(String(decoding: errorData, as: UTF8.self))")
+        let result = try ChildProcess.tool(bin, ["--schema-only", "--no-password", "--encoding=UTF8"], environment: environment)
+        guard result.exitCode == 0 else {
+            throw PostgresConformanceFailure(description: "pg_dump failed: \(result.stderr)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return result.stdout
     }
 
     /// Without the lines that differ between two dumps of the same database.

@@ -1,6 +1,6 @@
 import EngineConformance
 import Foundation
-import LifeboatCSQLite
+import TestSupport
 
 /// Fresh SQLite files in a temporary folder; the fingerprint is `sqlite3 DB .dump`, as a person
 /// would compare two databases.
@@ -45,24 +45,10 @@ enum SQLiteShell {
     }
 
     static func run(_ arguments: [String], input: String? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sqlite3", "-bail"] + arguments
-        let output = Pipe()
-        let error = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "sqlite3 \(arguments.joined(separator: " ")): \(String(decoding: errorData, as: UTF8.self))")
+        let result = try ChildProcess.tool("sqlite3", ["-bail"] + arguments, stdin: input)
+        guard result.exitCode == 0 else {
+            throw Failure(description: "sqlite3 \(arguments.joined(separator: " ")): \(result.stderr)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return result.stdout
     }
 }
