@@ -61,8 +61,6 @@ schema_file=""
 keep=0
 lint_flags=()
 
-need_value() { [[ $# -ge 2 ]] || lb_die 2 "$1 needs a value (see -h)"; }
-
 while [[ $# -gt 0 ]]; do
     case $1 in
         -h | --help) usage; exit 0 ;;

@@ -45,8 +45,6 @@ wait_seconds=30
 report=""
 passthrough=()
 
-need_value() { [[ $# -ge 2 ]] || lb_die 2 "$1 needs a value (see -h)"; }
-
 while [[ $# -gt 0 ]]; do
     case $1 in
         -h | --help) usage; exit 0 ;;

@@ -40,8 +40,6 @@ list_only=0
 yes=0
 restore_flags=()
 
-need_value() { [[ $# -ge 2 ]] || lb_die 2 "$1 needs a value (see -h)"; }
-
 while [[ $# -gt 0 ]]; do
     case $1 in
         -h | --help) usage; exit 0 ;;

@@ -32,6 +32,9 @@ lb_die() {
     exit "$code"
 }
 
+# need_value FLAG ARGS…: a flag that takes a value must have one after it (exit 2 otherwise).
+need_value() { [[ $# -ge 2 ]] || lb_die 2 "$1 needs a value (see -h)"; }
+
 # --- Paths -------------------------------------------------------------------------------------
 
 # lb_abs PATH: PATH made absolute against the caller's current folder (it need not exist).
