@@ -104,13 +104,12 @@ public struct SnapshotStore: Sendable {
             try rename(payloadTemp, payloadPath)
             renamedPayload = true
 
-            let elapsed = ContinuousClock.now - started
             let manifest = SnapshotManifest(
                 id: id.rawValue, engine: engine, database: database, databaseIdentity: identity,
                 createdAt: id.date, schemaVersion: schemaVersion, appliedCount: appliedCount,
                 rawBytes: summary.rawBytes, compressedBytes: summary.compressedBytes, sha256: summary.sha256,
                 compressionLevel: compressionLevel,
-                durationMs: elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000,
+                durationMs: Int64(Timestamp.milliseconds(since: started)),
                 reason: reason, label: label, toolVersion: toolVersion, payload: payloadName,
                 engineVersions: engineVersions)
             try writeFile(manifestTemp, contents: manifest.jsonData())
