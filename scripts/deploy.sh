@@ -69,14 +69,10 @@ lb_json_backend
 
 # --- Configuration: absolute paths, handed to lifeboat through the environment -----------------
 
-if [[ -n ${DATABASE_URL:-} ]]; then
-    DATABASE_URL=$(lb_abs_url "$DATABASE_URL")
-else
-    DATABASE_URL="sqlite:$lb_repo/app.sqlite"
-fi
+lb_database_url
 LIFEBOAT_MIGRATIONS=$(lb_abs "${LIFEBOAT_MIGRATIONS:-$lb_repo/migrations}")
 LIFEBOAT_BACKUPS=$(lb_abs "${LIFEBOAT_BACKUPS:-$lb_repo/backups}")
-export DATABASE_URL LIFEBOAT_MIGRATIONS LIFEBOAT_BACKUPS
+export LIFEBOAT_MIGRATIONS LIFEBOAT_BACKUPS
 if [[ -z $report ]]; then
     report="$LIFEBOAT_BACKUPS/reports/migrate-$(date -u +%Y%m%dT%H%M%S%3NZ).json"
 fi

@@ -60,13 +60,9 @@ choice=${choice:-latest}
 lb_find_lifeboat
 lb_json_backend
 
-if [[ -n ${DATABASE_URL:-} ]]; then
-    DATABASE_URL=$(lb_abs_url "$DATABASE_URL")
-else
-    DATABASE_URL="sqlite:$lb_repo/app.sqlite"
-fi
+lb_database_url
 LIFEBOAT_BACKUPS=$(lb_abs "${LIFEBOAT_BACKUPS:-$lb_repo/backups}")
-export DATABASE_URL LIFEBOAT_BACKUPS
+export LIFEBOAT_BACKUPS
 # A manifest or payload path, taken from the current folder like every other path.
 if [[ $choice == */* || $choice == *.json || $choice == *.gz ]]; then
     choice=$(lb_abs "$choice")

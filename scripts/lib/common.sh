@@ -45,6 +45,17 @@ lb_abs() {
     esac
 }
 
+# lb_database_url: sets and exports DATABASE_URL as lifeboat will use it from any folder: the
+# caller's, made absolute when it is a relative SQLite path, else this repo's app.sqlite.
+lb_database_url() {
+    if [[ -n ${DATABASE_URL:-} ]]; then
+        DATABASE_URL=$(lb_abs_url "$DATABASE_URL")
+    else
+        DATABASE_URL="sqlite:$lb_repo/app.sqlite"
+    fi
+    export DATABASE_URL
+}
+
 # lb_abs_url URL: a SQLite URL with a relative path made absolute against the current folder, so
 # it names the same file whichever folder lifeboat runs in; other URLs unchanged.
 lb_abs_url() {
