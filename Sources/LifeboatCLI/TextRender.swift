@@ -13,8 +13,8 @@ enum TextRender {
         }
         let width = report.migrations.map { $0.version.count + $0.description.count + 1 }.max() ?? 0
         for entry in report.migrations {
-            let name = "\(entry.version)_\(entry.description)".padding(toLength: width, withPad: " ", startingAt: 0)
-            lines.append("\(entry.status.padding(toLength: 8, withPad: " ", startingAt: 0)) \(name)  \(entry.executionMs ?? 0) ms")
+            let name = pad("\(entry.version)_\(entry.description)", to: width)
+            lines.append("\(pad(entry.status, to: 8)) \(name)  \(entry.executionMs ?? 0) ms")
         }
         if let failure = report.failure {
             lines.append("failed at \(failure.file ?? failure.version)\(failure.line.map { ":\($0)" } ?? "")")
@@ -35,14 +35,20 @@ enum TextRender {
         ]
         let width = report.migrations.map { $0.version.count + $0.description.count + 1 }.max() ?? 0
         for entry in report.migrations {
-            let name = "\(entry.version)_\(entry.description)".padding(toLength: width, withPad: " ", startingAt: 0)
-            var line = "  \(entry.status.padding(toLength: 8, withPad: " ", startingAt: 0)) \(name)"
+            var line = "  " + pad(entry.status, to: 8) + " " + pad("\(entry.version)_\(entry.description)", to: width)
             if let at = entry.appliedAt { line += "  \(at)" }
             if let ms = entry.executionMs { line += "  \(ms) ms" }
             lines.append(line)
         }
         lines.append("latest snapshot: \(report.latestSnapshot.map(snapshotLine) ?? "none")")
         return lines.joined(separator: "\n")
+    }
+
+    /// `text` followed by spaces up to `width` characters (Foundation's `padding` costs more than a
+    /// thousand-line status can afford).
+    static func pad(_ text: String, to width: Int) -> String {
+        let count = text.count
+        return count >= width ? text : text + String(repeating: " ", count: width - count)
     }
 
     /// `ID  (version 0003, 1.2 MB → 310.4 KB, 3.9×, 45 ms)`
@@ -66,7 +72,7 @@ enum TextRender {
         var lines: [String] = []
         if report.migrations.isEmpty { lines.append("nothing pending (version \(report.currentVersion ?? "none"))") }
         for migration in report.migrations {
-            var line = "\(migration.status.padding(toLength: 13, withPad: " ", startingAt: 0)) \(migration.version)_\(migration.description)"
+            var line = "\(pad(migration.status, to: 13)) \(migration.version)_\(migration.description)"
             if let ms = migration.rehearsalMs { line += "  \(ms) ms" }
             if migration.noTransaction { line += "  (no-transaction)" }
             lines.append(line)
@@ -94,7 +100,7 @@ enum TextRender {
         var lines: [String] = []
         if let snapshot = report.snapshot { lines.append("snapshot \(snapshotLine(snapshot))") }
         for entry in report.migrations {
-            lines.append("\(entry.status.padding(toLength: 11, withPad: " ", startingAt: 0)) \(entry.version)_\(entry.description)  \(entry.executionMs ?? 0) ms")
+            lines.append("\(pad(entry.status, to: 11)) \(entry.version)_\(entry.description)  \(entry.executionMs ?? 0) ms")
         }
         lines.append("\(report.database) is at version \(report.currentVersion ?? "none")")
         return lines.joined(separator: "\n")

@@ -1,7 +1,9 @@
 /// One migration as read from the migrations folder: its version, its sections and its options.
 ///
-/// Built by `MigrationParser`; knows nothing of any database.
-public struct Migration: Sendable, Equatable {
+/// Built by `MigrationParser`; knows nothing of any database. A class because it is immutable and
+/// large (three scripts): catalogs, comparisons and reports pass thousands of them around, and a
+/// reference costs one retain where the struct cost one per string.
+public final class Migration: Sendable, Equatable {
     public let version: MigrationVersion
     /// From the file name (`add_users` in `0002_add_users.sql`).
     public let description: String
@@ -34,5 +36,12 @@ public struct Migration: Sendable, Equatable {
         self.checksum = checksum
         self.noTransaction = noTransaction
         self.allowDestructive = allowDestructive
+    }
+
+    public static func == (lhs: Migration, rhs: Migration) -> Bool {
+        lhs === rhs || (lhs.version == rhs.version
+            && lhs.description == rhs.description && lhs.file == rhs.file && lhs.up == rhs.up
+            && lhs.down == rhs.down && lhs.verify == rhs.verify && lhs.checksum == rhs.checksum
+            && lhs.noTransaction == rhs.noTransaction && lhs.allowDestructive == rhs.allowDestructive)
     }
 }

@@ -2,9 +2,9 @@ extension Lifeboat {
     /// Where the database stands: current version, each migration's state, drift, newest snapshot.
     /// Read-only and lock-free.
     public func status() throws -> StatusReport {
-        let (catalog, engine) = try openWithCatalog()
+        let (catalog, engine, history) = try openWithCatalog { try $0.readHistory(configuration.historyTable) }
         defer { engine.close() }
-        let comparison = HistoryComparison(catalog: catalog, history: try engine.readHistory(configuration.historyTable))
+        let comparison = HistoryComparison(catalog: catalog, history: history)
         let states = comparison.states
         var problem: CatalogError?
         do {
@@ -13,7 +13,7 @@ extension Lifeboat {
             problem = error
         }
         var counts: [MigrationState.Status: Int] = [:]
-        for state in states { counts[state.status, default: 0] += 1 }
+        for index in states.indices { counts[states[index].status, default: 0] += 1 }
         func count(_ status: MigrationState.Status) -> Int { counts[status, default: 0] }
         return StatusReport(
             engine: engine.kind.rawValue, database: engine.url.redacted,
@@ -25,3 +25,4 @@ extension Lifeboat {
             latestSnapshot: try latestSnapshot(of: engine), problem: problem)
     }
 }
+

@@ -38,13 +38,30 @@ public struct Lifeboat: Sendable {
 
     /// Reads the migrations folder and opens the target. For a database server the two run at
     /// once — a connection (process start-up on the server, authentication) takes about as long
-    /// as reading a large folder. A database file is opened only after the folder proved valid, so
-    /// a bad folder never creates an empty file.
+    /// as reading a large folder. A database file is opened alongside only when it already
+    /// exists: one that does not is opened after the folder proved valid, so a bad folder never
+    /// creates an empty file.
     /// - Throws: the catalog's error first (exit 3, or 2 for a missing folder), then the engine's.
     func openWithCatalog() throws -> (MigrationCatalog, DatabaseEngine) {
-        guard configuration.databaseURL.engine == .postgres else {
+        let (catalog, engine, _) = try openWithCatalog { _ in () }
+        return (catalog, engine)
+    }
+
+    /// `openWithCatalog()`, and `prepare` run on the opened engine while the folder is still being
+    /// read (read-only work such as reading the history, which on SQLite means parsing the schema).
+    /// - Throws: the catalog's error first, then the engine's or `prepare`'s.
+    func openWithCatalog<T>(prepare: (DatabaseEngine) throws -> T) throws -> (MigrationCatalog, DatabaseEngine, T) {
+        let url = configuration.databaseURL
+        let existingFile = url.path.map { FileManager.default.fileExists(atPath: $0) } ?? false
+        guard url.engine == .postgres || existingFile else {
             let catalog = try loadCatalog()
-            return (catalog, try openEngine())
+            let engine = try openEngine()
+            do {
+                return (catalog, engine, try prepare(engine))
+            } catch {
+                engine.close()
+                throw error
+            }
         }
         let loaded = CatalogLoad()
         let group = DispatchGroup()
@@ -52,10 +69,11 @@ public struct Lifeboat: Sendable {
             loaded.result = Result { try loadCatalog() }
         }
         let engine = Result { try openEngine() }
+        let prepared = Result { try prepare(engine.get()) }
         group.wait()
         do {
             let catalog = try loaded.result!.get()
-            return (catalog, try engine.get())
+            return (catalog, try engine.get(), try prepared.get())
         } catch {
             if case .success(let opened) = engine { opened.close() }
             throw error
