@@ -13,7 +13,7 @@ extension Lifeboat {
             problem = error
         }
         var counts: [MigrationState.Status: Int] = [:]
-        for index in states.indices { counts[states[index].status, default: 0] += 1 }
+        for state in states { counts[state.status, default: 0] += 1 }
         func count(_ status: MigrationState.Status) -> Int { counts[status, default: 0] }
         return StatusReport(
             engine: engine.kind.rawValue, database: engine.url.redacted,
@@ -25,4 +25,3 @@ extension Lifeboat {
             latestSnapshot: try latestSnapshot(of: engine), problem: problem)
     }
 }
-
