@@ -90,7 +90,12 @@ public final class SQLiteEngine: DatabaseEngine {
             while offset < end {
                 var stmt: OpaquePointer?
                 var tail: UnsafePointer<CChar>?
-                let rc = sqlite3_prepare_v2(connection.handle, base + offset, Int32(end - offset), &stmt, &tail)
+                // The length includes the terminating NUL: given a length without it, SQLite copies
+                // the whole remaining text before preparing each statement, which made a file of n
+                // statements take time in n². Clamped to what one call may take (a statement longer
+                // than 2 GB is refused by SQLite's own limit anyway).
+                let length = Int32(clamping: end - offset + 1)
+                let rc = sqlite3_prepare_v2(connection.handle, base + offset, length, &stmt, &tail)
                 let next = tail.map { $0 - base } ?? end
                 let statementText = String(decoding: buffer[offset..<max(offset, min(next, end))], as: UTF8.self)
                 func failure(_ message: String) -> EngineError {
@@ -101,7 +106,12 @@ public final class SQLiteEngine: DatabaseEngine {
                                                        statement: shown.trimmingCharacters(in: .whitespacesAndNewlines))
                 }
                 guard rc == SQLITE_OK else { throw failure(connection.errorMessage) }
-                guard let stmt else { offset = next; continue } // only whitespace or comments
+                guard let stmt else {
+                    // Only white space or comments; a NUL stops SQLite where it is, so never loop on it.
+                    guard next > offset else { throw failure("a NUL byte at byte \(offset) of the SQL text; the rest would not run") }
+                    offset = next
+                    continue
+                }
                 let statement = SQLiteStatement(stmt, connection: connection)
                 do {
                     try body(statement, offset)

@@ -96,8 +96,13 @@ struct MigrationParserTests {
         #expect(m.down?.text == "DROP TABLE a;")
     }
 
-    @Test func commentsThatMerelyMentionLifeboatAreSQL() throws {
-        let m = try parse("-- lifeboat: this comment is not a directive\nSELECT 1;\n")
+    // SPEC v2: a comment that starts with `lifeboat:` is a directive-looking line, never a comment.
+    @Test func commentsThatStartLikeADirectiveAreAnError() throws {
+        #expect(throws: CatalogError.unknownDirective(file: "m/0001_x.sql", line: 1,
+                                                      directive: "-- lifeboat: this comment is not a directive")) {
+            try parse("-- lifeboat: this comment is not a directive\nSELECT 1;\n")
+        }
+        let m = try parse("-- about lifeboat: this comment mentions it\nSELECT 1;\n")
         #expect(m.up.firstLine == 1)
         #expect(m.down == nil)
     }
@@ -189,9 +194,11 @@ struct MigrationParserTests {
 
     // MARK: - Errors
 
+    // SPEC v2: an up section of only comments is a deliberate no-op (MigrationFileRulesTests); only
+    // white space is still an error.
     @Test func emptyUpSectionIsAnError() throws {
         #expect(throws: CatalogError.emptyUpSection(file: "m/0001_x.sql")) {
-            try parse("-- lifeboat:up\n-- only a comment\n\n-- lifeboat:down\nDROP TABLE a;\n")
+            try parse("-- lifeboat:up\n\n  \n-- lifeboat:down\nDROP TABLE a;\n")
         }
         #expect(throws: CatalogError.emptyUpSection(file: "m/0001_x.sql")) { try parse("") }
         #expect(throws: CatalogError.emptyUpSection(file: "m/0001_x.sql")) { try parse("-- lifeboat:down\nDROP TABLE a;\n") }

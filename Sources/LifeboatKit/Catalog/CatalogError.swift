@@ -1,3 +1,5 @@
+import Foundation
+
 /// A problem with the migration files or their agreement with the history (exit 3).
 ///
 /// Every message names the file (or the version when there is no file) and says what to do.
@@ -21,6 +23,24 @@ public enum CatalogError: LifeboatError, Equatable {
     case downWithoutUp(file: String)
     /// A golang-migrate `.up.sql` and `.down.sql` with the same version but different names.
     case mismatchedPair(up: String, down: String)
+    /// A NUL byte in the file; `offset` is its 0-based byte offset (both engines' C interfaces
+    /// stop at it, so the rest of the file would silently not run).
+    case nulByte(file: String, offset: Int)
+    /// An entry named like a migration that is not a regular file (`kind`: "a FIFO (named pipe)",
+    /// "a folder", "a device", …); never opened for reading, so it cannot block.
+    case notARegularFile(file: String, kind: String)
+    /// A `/*` comment, string, quoted identifier or dollar quote that is never closed (1-based
+    /// line where it begins); `what` names it.
+    case unterminated(file: String, line: Int, what: String)
+    /// An up section whose statements are all empty (`;;;`); `line` is the section's first line.
+    case onlyEmptyStatements(file: String, line: Int)
+    /// An explicit transaction-control statement (`COMMIT`, `BEGIN`, …) in a section that runs in
+    /// Lifeboat's transaction.
+    case transactionControl(file: String, line: Int, statement: String)
+    /// `-- lifeboat:no-transaction` or `-- lifeboat:allow-destructive` after the first statement.
+    case optionAfterFirstStatement(file: String, line: Int, directive: String)
+    /// A section directive other than down in a golang-migrate `.down.sql`.
+    case sectionInDownFile(file: String, line: Int, directive: String)
     /// The file could not be read (permissions, I/O).
     case unreadableFile(file: String, reason: String)
     /// `lifeboat new` would overwrite an existing file.
@@ -53,11 +73,30 @@ public enum CatalogError: LifeboatError, Equatable {
             return "\(file): not valid UTF-8 (first bad byte at offset \(offset)); save the file as UTF-8"
         case .emptyUpSection(let file):
             return "\(file): the up section is empty; write the migration's SQL before any other section "
-                + "or after '-- lifeboat:up' (or '-- migrate:up')"
+                + "or after '-- lifeboat:up' (or '-- migrate:up'); for a deliberate no-op, write a comment that says why"
         case .unknownDirective(let file, let line, let directive):
-            return "\(file):\(line): unknown directive '\(directive)'; use -- lifeboat:up, -- lifeboat:down, "
-                + "-- lifeboat:verify, -- lifeboat:no-transaction, -- lifeboat:allow-destructive "
-                + "(or dbmate's -- migrate:up [transaction:false] / -- migrate:down), each alone on its line"
+            return "\(file):\(line): unknown directive '\(Self.excerpt(directive))' (directives are read in any letter case); "
+                + "the known directives are \(MigrationDirective.known), each alone on its line"
+        case .nulByte(let file, let offset):
+            return "\(file): a NUL byte at offset \(offset); a migration file is text, remove the byte (or restore the file)"
+        case .notARegularFile(let file, let kind):
+            return "\(file): named like a migration but \(kind), not a regular file; it was not read. "
+                + "Replace it with the migration file, or move it out of the migrations folder"
+        case .unterminated(let file, let line, let what):
+            return "\(file):\(line): this \(what) is never closed, so the rest of the file would be part of it; close it"
+        case .onlyEmptyStatements(let file, let line):
+            return "\(file):\(line): the up section holds only empty statements (';' with nothing before it); "
+                + "write the migration's SQL, or for a deliberate no-op only a comment that says why"
+        case .transactionControl(let file, let line, let statement):
+            return "\(file):\(line): \(statement) statement in a migration that runs in a transaction; Lifeboat "
+                + "begins and commits that transaction itself, together with the history row, so remove it "
+                + "(for statements that cannot run in a transaction, mark the file -- lifeboat:no-transaction)"
+        case .optionAfterFirstStatement(let file, let line, let directive):
+            return "\(file):\(line): '\(Self.excerpt(directive))' comes after the first statement; a file option "
+                + "applies to the whole file, so move it above the first statement"
+        case .sectionInDownFile(let file, let line, let directive):
+            return "\(file):\(line): '\(Self.excerpt(directive))' in a golang-migrate .down.sql; the whole file is the down "
+                + "section, so remove the directive (-- lifeboat:no-transaction is allowed before the first statement)"
         case .duplicateSection(let file, let section, let line):
             return "\(file):\(line): a second \(section) section; a migration has at most one \(section) section, "
                 + "merge them into one"
@@ -88,6 +127,13 @@ public enum CatalogError: LifeboatError, Equatable {
             return "\(file): migration \(version) is pending but a higher version, \(highestApplied), is already applied; "
                 + "give it a version above \(highestApplied) (rename the file), or pass --allow-out-of-order to apply it anyway"
         }
+    }
+
+    /// At most 60 characters of a line from a file, for messages: an error never echoes much of a
+    /// file (it may be a symlink to something that is not a migration).
+    static func excerpt(_ line: String) -> String {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        return trimmed.count > 60 ? String(trimmed.prefix(59)) + "…" : trimmed
     }
 
     private static func list(_ files: [String]) -> String {

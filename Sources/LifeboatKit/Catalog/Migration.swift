@@ -24,9 +24,14 @@ public final class Migration: Sendable, Equatable {
     public let noTransaction: Bool
     /// `-- lifeboat:allow-destructive`: this migration's destructive statements are intended.
     public let allowDestructive: Bool
+    /// The down section runs statement by statement, outside a transaction: the file option
+    /// `-- lifeboat:no-transaction`, dbmate's `-- migrate:down transaction:false`, or the option in
+    /// a golang-migrate `.down.sql` (so a `DROP INDEX CONCURRENTLY` down section can roll back).
+    public let downNoTransaction: Bool
 
     public init(version: MigrationVersion, description: String, file: String, up: SQLScript, down: SQLScript?,
-                verify: SQLScript?, checksum: String, noTransaction: Bool, allowDestructive: Bool) {
+                verify: SQLScript?, checksum: String, noTransaction: Bool, allowDestructive: Bool,
+                downNoTransaction: Bool? = nil) {
         self.version = version
         self.description = description
         self.file = file
@@ -36,12 +41,14 @@ public final class Migration: Sendable, Equatable {
         self.checksum = checksum
         self.noTransaction = noTransaction
         self.allowDestructive = allowDestructive
+        self.downNoTransaction = downNoTransaction ?? noTransaction
     }
 
     public static func == (lhs: Migration, rhs: Migration) -> Bool {
         lhs === rhs || (lhs.version == rhs.version
             && lhs.description == rhs.description && lhs.file == rhs.file && lhs.up == rhs.up
             && lhs.down == rhs.down && lhs.verify == rhs.verify && lhs.checksum == rhs.checksum
-            && lhs.noTransaction == rhs.noTransaction && lhs.allowDestructive == rhs.allowDestructive)
+            && lhs.noTransaction == rhs.noTransaction && lhs.allowDestructive == rhs.allowDestructive
+            && lhs.downNoTransaction == rhs.downNoTransaction)
     }
 }

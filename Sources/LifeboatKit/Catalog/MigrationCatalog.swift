@@ -16,13 +16,15 @@ public struct MigrationCatalog: Sendable {
     ///
     /// Files are `<version>_<description>.sql` (Lifeboat or dbmate) or golang-migrate
     /// `<version>_<name>.up.sql` + `.down.sql` pairs. Other files, hidden files (`.…`) and
-    /// sub-folders are ignored. The folder is listed once and the files are parsed in parallel;
+    /// sub-folders are ignored; an entry named like a migration must be a regular file (or a
+    /// symlink to one). The folder is listed once and the files are parsed in parallel;
     /// problems are reported for the first
     /// offending file (bad names and duplicates in name order, then
     /// contents in version order).
     /// - Throws: `ConfigurationError.missingMigrationsFolder` when the folder is missing;
     ///   `CatalogError` (exit 3) for bad names, duplicates, invalid UTF-8, empty up sections,
-    ///   unknown directives, a `.down.sql` without its `.up.sql`.
+    ///   unknown directives, a `.down.sql` without its `.up.sql`, an entry named like a migration
+    ///   that is not a regular file, and the section rules of `MigrationParser`.
     public static func load(from directory: String) throws -> MigrationCatalog {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -106,24 +108,21 @@ private struct FileGroup: Sendable {
         }
     }
 
-    /// Reads and parses the group's files; nil for a sub-folder that happens to be named `*.sql`.
+    /// Reads and parses the group's files (each must be a regular file, see `SourceText.readFile`).
     func read() throws -> Migration? {
         if let single {
-            guard let raw = try SourceText.readFile(atPath: single.path) else { return nil }
-            return try MigrationParser.parse(raw, file: single.path, version: single.name.version,
-                                             description: single.name.description)
+            return try MigrationParser.parse(try SourceText.readFile(atPath: single.path), file: single.path,
+                                             version: single.name.version, description: single.name.description)
         }
         guard let up else {
-            if let down, try SourceText.readFile(atPath: down.path) != nil {
+            if let down {
+                _ = try SourceText.readFile(atPath: down.path)
                 throw CatalogError.downWithoutUp(file: down.path)
             }
             return nil
         }
-        guard let raw = try SourceText.readFile(atPath: up.path) else { return nil }
-        var downFile: (path: String, contents: [UInt8])?
-        if let down, let contents = try SourceText.readFile(atPath: down.path) {
-            downFile = (down.path, contents)
-        }
+        let raw = try SourceText.readFile(atPath: up.path)
+        let downFile = try down.map { (path: $0.path, contents: try SourceText.readFile(atPath: $0.path)) }
         return try MigrationParser.parse(raw, file: up.path, version: up.name.version,
                                          description: up.name.description, downFile: downFile)
     }

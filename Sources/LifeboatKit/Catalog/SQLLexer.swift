@@ -27,9 +27,25 @@ struct SQLToken: Sendable, Equatable {
 /// keeping string literals (`'…'` with `''`, PostgreSQL `E'…'` with backslash escapes, dollar
 /// quotes `$$…$$` / `$tag$…$tag$`) and quoted identifiers (`"…"`, `` `…` ``) whole.
 ///
-/// Shared by the statement splitter, the lint and the statement classifier, so all three agree on
-/// what is a comment and what is a string. An unterminated string or comment runs to the end.
+/// Shared by the statement splitter, the lint, the statement classifier and the file checks, so all
+/// agree on what is a comment and what is a string. An unterminated string or comment runs to the
+/// end; `scan` reports where it began, so the file checks can refuse it instead of an engine
+/// silently dropping the rest of the file.
 enum SQLLexer {
+    /// A string, quoted identifier or comment that the text never closes.
+    struct Unterminated: Sendable, Equatable {
+        enum Kind: String, Sendable {
+            case blockComment = "/* comment"
+            case string = "string literal"
+            case quotedIdentifier = "quoted identifier"
+            case dollarQuote = "dollar-quoted string"
+        }
+
+        let kind: Kind
+        /// 0-based line where it begins, counted from the start of the lexed text.
+        let line: Int
+    }
+
     static func tokens(in text: String) -> [SQLToken] {
         var copy = text
         return copy.withUTF8 { tokens(in: $0) }
@@ -43,13 +59,26 @@ enum SQLLexer {
 
     static func tokens(in bytes: UnsafeBufferPointer<UInt8>, stopAtFirst: Bool = false) -> [SQLToken] {
         var tokens: [SQLToken] = []
+        scan(bytes) { token in
+            tokens.append(token)
+            return !stopAtFirst
+        }
+        return tokens
+    }
+
+    /// Hands each token to `body` in order without keeping them (so a 50 MB data migration is
+    /// checked in constant memory), until `body` returns false.
+    /// - Returns: where an unterminated string, identifier or comment begins, if the text has one
+    ///   (nil as well when `body` stopped early).
+    @discardableResult
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (SQLToken) -> Bool) -> Unterminated? {
         let count = bytes.count
         var index = 0
         var line = 0
 
         /// Advances `index` to just past the next `quote` that is not doubled (`''`), counting lines;
-        /// with `backslash`, a `\` escapes the byte after it.
-        func skipQuoted(_ quote: UInt8, backslash: Bool) {
+        /// with `backslash`, a `\` escapes the byte after it. False when the text ends first.
+        func skipQuoted(_ quote: UInt8, backslash: Bool) -> Bool {
             while index < count {
                 let byte = bytes[index]
                 if byte == 0x0A { line += 1 }
@@ -62,16 +91,19 @@ enum SQLLexer {
                 index += 1
                 if byte == quote {
                     if index < count, bytes[index] == quote { index += 1; continue }
-                    return
+                    return true
                 }
             }
+            return false
         }
 
         while index < count {
-            if stopAtFirst, !tokens.isEmpty { break }
             let byte = bytes[index]
             let start = index
             let startLine = line
+            var token: SQLToken.Kind?
+            var closed = true
+            var opened = Unterminated.Kind.string
             switch byte {
             case 0x0A:
                 line += 1
@@ -82,6 +114,8 @@ enum SQLLexer {
                 while index < count, bytes[index] != 0x0A { index += 1 }
             case UInt8(ascii: "/") where index + 1 < count && bytes[index + 1] == UInt8(ascii: "*"):
                 var depth = 0
+                closed = false
+                opened = .blockComment
                 while index < count {
                     let b = bytes[index]
                     if b == UInt8(ascii: "/"), index + 1 < count, bytes[index + 1] == UInt8(ascii: "*") {
@@ -90,7 +124,7 @@ enum SQLLexer {
                     } else if b == UInt8(ascii: "*"), index + 1 < count, bytes[index + 1] == UInt8(ascii: "/") {
                         depth -= 1
                         index += 2
-                        if depth == 0 { break }
+                        if depth == 0 { closed = true; break }
                     } else {
                         if b == 0x0A { line += 1 }
                         index += 1
@@ -98,22 +132,24 @@ enum SQLLexer {
                 }
             case UInt8(ascii: "'"):
                 index += 1
-                skipQuoted(byte, backslash: false)
-                tokens.append(SQLToken(kind: .string, start: start, end: index, line: startLine))
+                closed = skipQuoted(byte, backslash: false)
+                token = .string
             case UInt8(ascii: "\""), UInt8(ascii: "`"):
                 index += 1
-                skipQuoted(byte, backslash: false)
-                tokens.append(SQLToken(kind: .quotedIdentifier, start: start, end: index, line: startLine))
+                closed = skipQuoted(byte, backslash: false)
+                token = .quotedIdentifier
+                opened = .quotedIdentifier
             case UInt8(ascii: "$"):
                 if index + 1 < count, isDigit(bytes[index + 1]) {
                     index += 1
                     while index < count, isDigit(bytes[index]) { index += 1 }
-                    tokens.append(SQLToken(kind: .parameter, start: start, end: index, line: startLine))
+                    token = .parameter
                 } else if let tagEnd = dollarTagEnd(bytes, from: index) {
                     // The opening tag is bytes[start..<tagEnd]; find the same tag again.
                     let tagLength = tagEnd - start
                     index = tagEnd
-                    var closed = false
+                    closed = false
+                    opened = .dollarQuote
                     while index < count {
                         if bytes[index] == UInt8(ascii: "$"), index + tagLength <= count,
                            (0..<tagLength).allSatisfy({ bytes[index + $0] == bytes[start + $0] }) {
@@ -124,33 +160,35 @@ enum SQLLexer {
                         if bytes[index] == 0x0A { line += 1 }
                         index += 1
                     }
-                    if !closed { index = count }
-                    tokens.append(SQLToken(kind: .string, start: start, end: index, line: startLine))
+                    token = .string
                 } else {
                     index += 1
-                    tokens.append(SQLToken(kind: .symbol, start: start, end: index, line: startLine))
+                    token = .symbol
                 }
             case _ where isWordStart(byte):
                 // E'…' (PostgreSQL escape string): a lone E/e directly before a quote.
                 if byte | 0x20 == UInt8(ascii: "e"), index + 1 < count, bytes[index + 1] == UInt8(ascii: "'") {
                     index += 2
-                    skipQuoted(UInt8(ascii: "'"), backslash: true)
-                    tokens.append(SQLToken(kind: .string, start: start, end: index, line: startLine))
+                    closed = skipQuoted(UInt8(ascii: "'"), backslash: true)
+                    token = .string
                 } else {
                     index += 1
                     while index < count, isWordByte(bytes[index]) { index += 1 }
-                    tokens.append(SQLToken(kind: .word, start: start, end: index, line: startLine))
+                    token = .word
                 }
             case _ where isDigit(byte) || (byte == UInt8(ascii: ".") && index + 1 < count && isDigit(bytes[index + 1])):
                 index += 1
                 while index < count, isWordByte(bytes[index]) || bytes[index] == UInt8(ascii: ".") { index += 1 }
-                tokens.append(SQLToken(kind: .number, start: start, end: index, line: startLine))
+                token = .number
             default:
                 index += 1
-                tokens.append(SQLToken(kind: .symbol, start: start, end: index, line: startLine))
+                token = .symbol
             }
+            if index > count { index = count }
+            if let token, !body(SQLToken(kind: token, start: start, end: index, line: startLine)) { return nil }
+            if !closed { return Unterminated(kind: opened, line: startLine) }
         }
-        return tokens
+        return nil
     }
 
     /// When a dollar-quote tag (`$$` or `$tag$`) starts at `index`, the offset just past it.

@@ -17,10 +17,18 @@ struct SourceText {
     /// Each line's byte range in `bytes`, without its line ending (`\n` or `\r\n`).
     let lines: [Range<Int>]
 
-    /// Validates `raw` as UTF-8, strips a BOM and splits it into lines.
-    /// - Throws: `CatalogError.invalidUTF8` with the 0-based offset (in the file as stored, BOM
-    ///   included) of the first byte of the first invalid sequence.
+    /// Validates `raw` as UTF-8 without NUL bytes, strips a BOM and splits it into lines.
+    /// - Throws: `CatalogError.nulByte` or `CatalogError.invalidUTF8` with the 0-based offset (in the
+    ///   file as stored, BOM included) of the first NUL byte or the first byte of the first invalid
+    ///   sequence. A NUL ends the text for both engines' C interfaces, so SQLite looped on it and
+    ///   PostgreSQL ran only what came before it.
     init(raw: [UInt8], file: String) throws {
+        if let offset = raw.withUnsafeBufferPointer({ buffer -> Int? in
+            guard let base = buffer.baseAddress, let hit = memchr(base, 0, buffer.count) else { return nil }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }) {
+            throw CatalogError.nulByte(file: file, offset: offset)
+        }
         if let offset = SourceText.firstInvalidUTF8Offset(raw) {
             throw CatalogError.invalidUTF8(file: file, offset: offset)
         }
@@ -107,15 +115,26 @@ struct SourceText {
 
     // MARK: - Reading
 
-    /// Reads a whole regular file; nil when `path` is a directory.
-    /// - Throws: `CatalogError.unreadableFile` with the system's reason.
-    static func readFile(atPath path: String) throws -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY)
+    /// Reads a whole regular file (a symlink is followed and must end at one).
+    ///
+    /// The type is checked before the file is opened, and again on the open descriptor: opening a
+    /// FIFO named like a migration would block every command forever, and a device may have side
+    /// effects, so anything but a regular file is refused without being read.
+    /// - Throws: `CatalogError.notARegularFile` for a folder, FIFO, device, socket or dangling symlink;
+    ///   `CatalogError.unreadableFile` with the system's reason.
+    static func readFile(atPath path: String) throws -> [UInt8] {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            var link = stat()
+            if errno == ENOENT, lstat(path, &link) == 0 { throw CatalogError.notARegularFile(file: path, kind: "a symlink to nothing") }
+            throw CatalogError.unreadableFile(file: path, reason: systemReason())
+        }
+        try requireRegular(info, path: path)
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { throw CatalogError.unreadableFile(file: path, reason: systemReason()) }
         defer { close(descriptor) }
-        var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw CatalogError.unreadableFile(file: path, reason: systemReason()) }
-        if (info.st_mode & S_IFMT) == S_IFDIR { return nil }
+        try requireRegular(info, path: path)
         // One read into a buffer of the file's size (plus one byte to see the end); grow only when
         // the file grew meanwhile.
         var result = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)
@@ -132,6 +151,20 @@ struct SourceText {
         }
         result.removeLast(result.count - filled)
         return result
+    }
+
+    /// - Throws: `CatalogError.notARegularFile` naming what `info` describes when it is not a regular file.
+    private static func requireRegular(_ info: stat, path: String) throws {
+        let kind: String
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return
+        case S_IFDIR: kind = "a folder"
+        case S_IFIFO: kind = "a FIFO (named pipe)"
+        case S_IFCHR, S_IFBLK: kind = "a device"
+        case S_IFSOCK: kind = "a socket"
+        default: kind = "not a regular file"
+        }
+        throw CatalogError.notARegularFile(file: path, kind: kind)
     }
 
     private static func systemReason() -> String {

@@ -31,48 +31,21 @@ public enum StatementSplitter {
     /// Token index ranges of the statements, each including its closing `;` when there is one.
     static func ranges(of tokens: [SQLToken], in bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var result: [Range<Int>] = []
-        var index = 0
-        while index < tokens.count {
-            let start = index
-            let hasBody = startsBlockStatement(tokens, at: start, in: bytes)
-            var depth = 0
-            var end = tokens.count
-            while index < tokens.count {
-                let token = tokens[index]
-                if token.kind == .symbol, bytes[token.start] == UInt8(ascii: ";"), depth == 0 {
-                    end = index + 1
-                    break
-                }
-                if hasBody, token.kind == .word {
-                    if keyword(token, in: bytes, is: "BEGIN") || (depth > 0 && keyword(token, in: bytes, is: "CASE")) {
-                        depth += 1
-                    } else if depth > 0, keyword(token, in: bytes, is: "END") {
-                        depth -= 1
-                    }
-                }
-                index += 1
+        var boundaries = StatementBoundaries()
+        var start = 0
+        for (index, token) in tokens.enumerated() {
+            switch boundaries.feed(token, in: bytes) {
+            case .inside:
+                continue
+            case .ended:
+                result.append(start..<(index + 1))
+            case .empty:
+                break  // A lone `;` (empty statement) is dropped.
             }
-            index = end
-            // A lone `;` (empty statement) is dropped.
-            let isEmpty = end - start == 1 && tokens[start].kind == .symbol && bytes[tokens[start].start] == UInt8(ascii: ";")
-            if !isEmpty { result.append(start..<end) }
+            start = index + 1
         }
+        if start < tokens.count { result.append(start..<tokens.count) }
         return result
-    }
-
-    /// `CREATE [OR REPLACE] [TEMP|TEMPORARY] TRIGGER|FUNCTION|PROCEDURE`: statements whose
-    /// `BEGIN … END` body may hold semicolons.
-    private static func startsBlockStatement(_ tokens: [SQLToken], at start: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var index = start
-        func next(_ word: StaticString) -> Bool {
-            guard index < tokens.count, tokens[index].kind == .word, keyword(tokens[index], in: bytes, is: word) else { return false }
-            index += 1
-            return true
-        }
-        guard next("CREATE") else { return false }
-        if next("OR") { guard next("REPLACE") else { return false } }
-        _ = next("TEMP") || next("TEMPORARY")
-        return next("TRIGGER") || next("FUNCTION") || next("PROCEDURE")
     }
 
     /// Case-insensitive comparison of a word token with an upper-case ASCII keyword.
@@ -86,6 +59,66 @@ public enum StatementSplitter {
             if byte != pointer[offset] { return false }
         }
         return true
+    }
+}
+
+/// Where statements end, fed one token at a time (so a file can be checked without keeping its
+/// tokens): a top-level `;` ends a statement, except inside the `BEGIN … END` body of a
+/// `CREATE [OR REPLACE] [TEMP|TEMPORARY] TRIGGER|FUNCTION|PROCEDURE`, where `CASE … END` is counted so
+/// it does not end the body early.
+struct StatementBoundaries {
+    enum Event: Equatable {
+        /// The token is part of a statement that goes on (or is its first token).
+        case inside
+        /// The token is the `;` that ends a statement.
+        case ended
+        /// The token is a `;` with nothing before it: an empty statement.
+        case empty
+    }
+
+    /// Tokens of the current statement seen so far (0: the next token starts a statement).
+    private(set) var position = 0
+    /// How much of `CREATE [OR REPLACE] [TEMP|TEMPORARY] TRIGGER|FUNCTION|PROCEDURE` has matched.
+    private var prefix = Prefix.start
+    private var depth = 0
+
+    private enum Prefix { case start, create, orReplace, replaced, temp, body, none }
+
+    mutating func feed(_ token: SQLToken, in bytes: UnsafeBufferPointer<UInt8>) -> Event {
+        if token.kind == .symbol, bytes[token.start] == UInt8(ascii: ";"), depth == 0 {
+            let event: Event = position == 0 ? .empty : .ended
+            self = StatementBoundaries()
+            return event
+        }
+        position += 1
+        guard token.kind == .word else {
+            if prefix != .body { prefix = .none }
+            return .inside
+        }
+        func word(_ keyword: StaticString) -> Bool { StatementSplitter.keyword(token, in: bytes, is: keyword) }
+        switch prefix {
+        case .body:
+            if word("BEGIN") || (depth > 0 && word("CASE")) {
+                depth += 1
+            } else if depth > 0, word("END") {
+                depth -= 1
+            }
+        case .none:
+            break
+        case .start:
+            prefix = word("CREATE") ? .create : .none
+        case .orReplace:
+            prefix = word("REPLACE") ? .replaced : .none
+        case .create, .replaced, .temp:
+            if prefix == .create, word("OR") {
+                prefix = .orReplace
+            } else if prefix != .temp, word("TEMP") || word("TEMPORARY") {
+                prefix = .temp
+            } else {
+                prefix = word("TRIGGER") || word("FUNCTION") || word("PROCEDURE") ? .body : .none
+            }
+        }
+        return .inside
     }
 }
 

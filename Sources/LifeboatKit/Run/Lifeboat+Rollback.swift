@@ -57,13 +57,19 @@ extension Lifeboat {
             for state in selected {
                 let migration = state.migration!
                 let migrationStarted = ContinuousClock.now
+                var leftPartialChanges = false
                 do {
-                    try engine.begin()
-                    if let down = migration.down, !down.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                        try engine.execute(down)
+                    if migration.downNoTransaction, let record = state.record {
+                        try undoWithoutTransaction(migration, record: record, on: engine, table: table,
+                                                   snapshotID: report.snapshot?.id, started: { leftPartialChanges = true })
+                    } else {
+                        try engine.begin()
+                        if let down = migration.down, !down.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                            try engine.execute(down)
+                        }
+                        try engine.deleteHistory(version: state.version, from: table)
+                        try engine.commit()
                     }
-                    try engine.deleteHistory(version: state.version, from: table)
-                    try engine.commit()
                 } catch {
                     try? engine.rollback()
                     let failure = EngineError.wrapping(error)
@@ -72,7 +78,7 @@ extension Lifeboat {
                                                             executionMs: Timestamp.milliseconds(since: migrationStarted),
                                                             file: migration.down?.file))
                     report.failure = MigrateReport.Failure(version: state.version, file: migration.down?.file, error: failure)
-                    if onFailure == .restore, report.committedCount > 0, let snapshot = report.snapshot {
+                    if onFailure == .restore, report.committedCount > 0 || leftPartialChanges, let snapshot = report.snapshot {
                         try restoreAfterFailure(snapshot, into: engine, failure: failure)
                         report.restored = true
                     }
@@ -89,6 +95,29 @@ extension Lifeboat {
             report.totalMs = Timestamp.milliseconds(since: started)
             return report
         }
+    }
+}
+
+extension Lifeboat {
+    /// A no-transaction down section (`DROP INDEX CONCURRENTLY` cannot run in a transaction): its
+    /// history row first becomes `failed`, so a run that stops halfway leaves the database visibly
+    /// dirty (`migrate` refuses and names the snapshot); then its statements run one by one; the
+    /// row is deleted only once all of them succeeded. The `failed` row names `snapshotID` (this
+    /// rollback's snapshot) as the way back. `started` is called once the database changed.
+    func undoWithoutTransaction(_ migration: Migration, record: HistoryRecord, on engine: DatabaseEngine,
+                                table: HistoryTable, snapshotID: String?, started: () -> Void) throws {
+        var failed = record
+        failed.status = .failed
+        failed.snapshotID = snapshotID ?? record.snapshotID
+        try engine.begin()
+        try engine.deleteHistory(version: record.version, from: table)
+        try engine.insertHistory(failed, into: table)
+        try engine.commit()
+        started()
+        for statement in migration.down.map(StatementSplitter.split) ?? [] {
+            try engine.execute(statement)
+        }
+        try engine.deleteHistory(version: record.version, from: table)
     }
 }
 
