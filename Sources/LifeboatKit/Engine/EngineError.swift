@@ -48,11 +48,13 @@ public enum EngineError: LifeboatError {
         }
     }
 
-    /// A statement on one line, cut at 200 characters, for messages.
+    /// A statement on one line, cut at 60 characters, for messages: enough to find it in the file
+    /// (whose line the message names), never much of a file that is not a migration (a symlink to
+    /// a file outside the folder must not echo its content).
     static func abbreviate(_ statement: String) -> String {
         let oneLine = statement.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }.joined(separator: " ")
-        return oneLine.count > 200 ? String(oneLine.prefix(200)) + "…" : oneLine
+        return oneLine.count > 60 ? String(oneLine.prefix(59)) + "…" : oneLine
     }
 }
 
