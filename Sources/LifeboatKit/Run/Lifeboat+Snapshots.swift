@@ -58,6 +58,21 @@ extension Lifeboat {
         }
     }
 
+    /// Deletes the snapshot of a run that failed without changing the database (its first
+    /// migration failed inside its transaction): it equals the database, and each failed try would
+    /// otherwise leave a full copy behind. A snapshot that cannot be deleted is only a warning.
+    /// - Returns: whether it was deleted.
+    func deleteUnneededSnapshot(_ manifest: SnapshotManifest) -> Bool {
+        do {
+            try snapshotStore.delete(manifest)
+            logger.info("deleted snapshot \(manifest.id): the run changed nothing, so the database still equals it")
+            return true
+        } catch {
+            logger.warning("could not delete the unneeded snapshot \(manifest.id): \(EngineError.wrapping(error).description)")
+            return false
+        }
+    }
+
     /// The newest complete snapshot of this database, nil when there is none.
     func latestSnapshot(of engine: DatabaseEngine) throws -> SnapshotManifest? {
         try snapshotStore.list(identity: engine.identity).first
