@@ -115,7 +115,7 @@ done < <(lb_json_rows "$scratch/snapshots.json" snapshots id created_at schema_v
 if [[ ${#ids[@]} -eq 0 ]]; then
     echo "no snapshots of $display_url in $LIFEBOAT_BACKUPS"
     [[ $list_only -eq 1 ]] && exit 0
-    [[ $choice == /* ]] || lb_die 2 "nothing to restore: no snapshots of $display_url in $LIFEBOAT_BACKUPS"
+    [[ $choice == /* ]] || lb_die 2 "nothing to restore: no snapshots of $display_url in $LIFEBOAT_BACKUPS (\`lifeboat snapshots --all\` lists every database's)"
 else
     echo "Snapshots of $display_url in $LIFEBOAT_BACKUPS, newest first:"
     printf '  %-28s %-9s %-16s %-22s %s\n' ID AGE VERSION SIZE REASON

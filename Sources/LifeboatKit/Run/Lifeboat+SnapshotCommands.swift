@@ -76,14 +76,11 @@ extension Lifeboat {
         let target = configuration.databaseURL
         let chosen: StoredSnapshot
         if reference == "latest" {
-            let scan = try snapshotStore.scan(identity: nil)
-            let mine = SnapshotScan(
-                snapshots: scan.snapshots.filter { DatabaseURL.sameIdentity($0.manifest.databaseIdentity, target.identity) },
-                damaged: try snapshotStore.scan(identity: target.identity).damaged)
+            let mine = try snapshotStore.scan(identity: target.identity)
             guard let latest = mine.latest else {
+                let all = try snapshotStore.stored(identity: nil).count
                 throw SnapshotChoiceError.noneForTarget(target: target.redacted, folder: snapshotStore.directory,
-                                                        others: scan.snapshots.count - mine.snapshots.count,
-                                                        safetyOnly: mine.snapshots.count)
+                                                        others: all - mine.snapshots.count, safetyOnly: mine.snapshots.count)
             }
             for damaged in mine.damaged(newerThan: latest) {
                 logger.warning("passing over the damaged manifest \(damaged.file) (\(damaged.reason)); 'latest' is \(latest.id)")
