@@ -42,6 +42,11 @@ import Testing
         #expect(report["restored"] as? Bool == true)
         #expect(report["snapshot_deleted"] as? Bool == false)
         #expect(try setup.manifests().count == 2)
+        // In text, the restore is told once, not also by a log line.
+        let text = try setup.run(["migrate"])
+        #expect(text.exitCode == 1)
+        #expect((text.stdout + text.stderr).components(separatedBy: "restored snapshot").count == 2, "\(text.stdout)\(text.stderr)")
+        #expect(try setup.manifests().count == 3)
 
         // A no-transaction migration that failed halfway changed the database: kept too.
         try FileManager.default.removeItem(atPath: setup.repository.path("migrations/0007_fine.sql"))
@@ -51,7 +56,7 @@ import Testing
         let halfway = try setup.run(["migrate", "--format", "json"])
         #expect(halfway.exitCode == 1, "\(halfway.stderr)")
         #expect(try halfway.json()["snapshot_deleted"] as? Bool == false)
-        #expect(try setup.manifests().count == 3)
+        #expect(try setup.manifests().count == 4)
         #expect(try setup.version() == "0006")
     }
 }

@@ -48,7 +48,7 @@ extension Lifeboat {
         do {
             let snapshot = try snapshotStore.resolve(manifest.id, identity: engine.identity)
             try restore(snapshot, into: engine)
-            logger.notice("restored snapshot \(manifest.id) after the failure")
+            logger.info("restored snapshot \(manifest.id) after the failure")
         } catch {
             throw EngineError.snapshotFailed("""
                 a migration failed (\(failure.description)) and restoring snapshot \(manifest.id) failed too: \
