@@ -12,9 +12,10 @@ usage() {
 Usage: scripts/restore.sh [options] [ID | latest | PATH]
 
 Lists the snapshots of the database (id, age, schema version, size), then restores the chosen
-one: a snapshot id, `latest` (the default) or the path of a manifest or payload. lifeboat checks
-the snapshot (SHA-256, engine) first, takes a safety snapshot of the current state, and restores
-all-or-nothing. Prints the version the database was restored to and the safety snapshot's id
+one: a snapshot id, `latest` (the default: the newest that is not a pre-restore safety snapshot,
+so running it twice never brings back what the first run replaced) or the path of a manifest or
+payload. lifeboat checks the snapshot (SHA-256, engine, database, the whole payload) first, takes
+a safety snapshot of the current state, and restores all-or-nothing. Prints the version the database was restored to and the safety snapshot's id
 (restore that one to undo).
 
 On a terminal it asks for confirmation; without one it needs --yes.
@@ -30,8 +31,9 @@ Options (flag > environment > default; relative paths are taken from the current
 The tool is $LIFEBOAT when set (a path to the binary), else `lifeboat` on PATH, else built with
 `swift build -c release` in the repository this script belongs to.
 
-Exit codes: lifeboat's (0 restored, 2 unknown snapshot or no confirmation, 5 the restore failed
-and the database is unchanged); 1 when the confirmation was declined.
+Exit codes: lifeboat's (0 restored; 2 unknown snapshot, a snapshot of another database, or no
+confirmation: without a terminal and without --yes, or the prompt declined; 5 the snapshot is
+damaged or the restore failed, and the database is unchanged).
 USAGE
 }
 
@@ -100,10 +102,11 @@ fi
 
 ids=()
 rows=()
-declare -A version_of=() age=() size_of=()
+declare -A version_of=() age=() size_of=() reason_of=()
 while IFS=$'\x1f' read -r id created version gz raw reason label; do
     ids+=("$id")
     version_of[$id]=${version:-none}
+    reason_of[$id]="$reason${label:+, label \"$label\"}"
     age[$id]=$(age_of "$created")
     size_of[$id]="$(lb_human_bytes "$gz") ($(lb_human_bytes "$raw") raw)"
     rows+=("$(printf '%-28s %-9s %-16s %-22s %s' "$id" "${age[$id]}" "${version:-none}" "${size_of[$id]}" "$reason${label:+: $label}")")
@@ -112,7 +115,7 @@ done < <(lb_json_rows "$scratch/snapshots.json" snapshots id created_at schema_v
 if [[ ${#ids[@]} -eq 0 ]]; then
     echo "no snapshots of $display_url in $LIFEBOAT_BACKUPS"
     [[ $list_only -eq 1 ]] && exit 0
-    [[ $choice == /* ]] || lb_die 2 "nothing to restore: no snapshots of $display_url in $LIFEBOAT_BACKUPS"
+    [[ $choice == /* ]] || lb_die 2 "nothing to restore: no snapshots of $display_url in $LIFEBOAT_BACKUPS (\`lifeboat snapshots --all\` lists every database's)"
 else
     echo "Snapshots of $display_url in $LIFEBOAT_BACKUPS, newest first:"
     printf '  %-28s %-9s %-16s %-22s %s\n' ID AGE VERSION SIZE REASON
@@ -123,9 +126,15 @@ fi
 # --- Choose and confirm ------------------------------------------------------------------------
 
 target=$choice
-[[ $choice == latest && ${#ids[@]} -gt 0 ]] && target=${ids[0]}
+if [[ $choice == latest ]]; then
+    # lifeboat's `latest`: the newest that is not a pre-restore safety snapshot.
+    for id in "${ids[@]}"; do
+        if [[ ${reason_of[$id]} != pre-restore* ]]; then target=$id; break; fi
+    done
+    [[ $target != latest ]] || lb_die 2 "nothing to restore as latest: $display_url has only pre-restore safety snapshots in $LIFEBOAT_BACKUPS; name one by id"
+fi
 if [[ -n ${version_of[$target]+set} ]]; then
-    description="snapshot $target (version ${version_of[$target]}, taken ${age[$target]} ago, ${size_of[$target]})"
+    description="snapshot $target (reason ${reason_of[$target]}, version ${version_of[$target]}, taken ${age[$target]} ago, ${size_of[$target]})"
 elif [[ $target == /* ]]; then
     description="the snapshot at $target"
 else
@@ -142,7 +151,7 @@ if [[ $yes -eq 0 ]]; then
     read -r answer || answer=""
     case $answer in
         y | Y | yes | YES | Yes) ;;
-        *) lb_die 1 "not restored; nothing changed" ;;
+        *) lb_die 2 "not confirmed: not restored; nothing changed" ;;
     esac
 fi
 

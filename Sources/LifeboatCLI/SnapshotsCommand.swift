@@ -1,7 +1,7 @@
 import ArgumentParser
 import LifeboatKit
 
-/// `lifeboat snapshots`: list complete snapshots, newest first.
+/// `lifeboat snapshots`: list complete snapshots, newest first, and the damaged manifests.
 struct SnapshotsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snapshots",
@@ -9,17 +9,13 @@ struct SnapshotsCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Flag(help: "List the snapshots of every database in the backups folder.")
+    @Flag(help: "List the snapshots of every database in the backups folder, with each one's database.")
     var all = false
 
     func run() throws {
         try CommandRunner.run("snapshots", global) { lifeboat in
-            let manifests = try lifeboat.snapshots(all: all)
-            return CommandOutcome(report: SnapshotsReport(snapshots: manifests), text: TextRender.snapshots(manifests))
+            let listing = try lifeboat.snapshotListing(all: all)
+            return CommandOutcome(report: listing, text: TextRender.snapshots(listing, showDatabase: all))
         }
     }
-}
-
-struct SnapshotsReport: Encodable {
-    let snapshots: [SnapshotManifest]
 }

@@ -59,15 +59,6 @@ enum TextRender {
             + "\(ByteCount.format(manifest.compressedBytes)), \(String(format: "%.1f", ratio))×, \(manifest.durationMs) ms\(label))"
     }
 
-    static func snapshots(_ manifests: [SnapshotManifest]) -> String {
-        guard !manifests.isEmpty else { return "no snapshots" }
-        return manifests.map { manifest in
-            [manifest.id, manifest.createdAtText, manifest.schemaVersion ?? "empty", manifest.engine,
-             ByteCount.format(manifest.rawBytes), ByteCount.format(manifest.compressedBytes), manifest.reason.rawValue,
-             manifest.label ?? ""].joined(separator: "  ")
-        }.joined(separator: "\n")
-    }
-
     static func plan(_ report: PlanReport) -> String {
         var lines: [String] = []
         if report.migrations.isEmpty { lines.append("nothing pending (version \(report.currentVersion ?? "none"))") }

@@ -24,6 +24,27 @@ extension SQLiteEngine {
     public func restoreSnapshot(from source: ByteSource, scratch: URL) throws {
         let temporary = scratch.appendingPathComponent(SnapshotStore.scratchPrefix + "\(UUID().uuidString).restore.sqlite").path
         defer { Self.removeDatabaseFiles(temporary) }
+        let copy = try decompressChecked(from: source, to: temporary)
+        let phase = ContinuousClock.now
+        defer { options.log("restore: copied into \(path) in \(Timestamp.milliseconds(since: phase)) ms") }
+        do {
+            try connection.copy(from: copy)
+        } catch let error as EngineError {
+            throw EngineError.snapshotFailed("restore into \(path) failed and was rolled back, the database is unchanged: \(error.description)")
+        }
+    }
+
+    /// The check `restore` makes before its safety snapshot: the same decompression and
+    /// `PRAGMA integrity_check` as the restore, into a scratch copy that is then deleted.
+    public func checkSnapshot(from source: ByteSource, scratch: URL) throws {
+        let temporary = scratch.appendingPathComponent(SnapshotStore.scratchPrefix + "\(UUID().uuidString).check.sqlite").path
+        defer { Self.removeDatabaseFiles(temporary) }
+        _ = try decompressChecked(from: source, to: temporary)
+    }
+
+    /// Writes the payload to `temporary` and opens it, refusing anything that is not a SQLite
+    /// database passing `PRAGMA integrity_check`.
+    private func decompressChecked(from source: ByteSource, to temporary: String) throws -> SQLiteConnection {
         // A scratch copy: SQLite reads it back through the page cache, no need to fsync it.
         var phase = ContinuousClock.now
         let bytes = try FileStreaming.copy(from: source, toFileAt: temporary, durable: false)
@@ -43,13 +64,7 @@ extension SQLiteEngine {
             throw EngineError.snapshotFailed("the snapshot payload cannot be read as SQLite (\(message)); \(path) was not changed")
         }
         options.log("restore: integrity_check in \(Timestamp.milliseconds(since: phase)) ms")
-        phase = ContinuousClock.now
-        defer { options.log("restore: copied into \(path) in \(Timestamp.milliseconds(since: phase)) ms") }
-        do {
-            try connection.copy(from: copy)
-        } catch let error as EngineError {
-            throw EngineError.snapshotFailed("restore into \(path) failed and was rolled back, the database is unchanged: \(error.description)")
-        }
+        return copy
     }
 
     /// `sqlite_master` SQL in a stable order (tables, then indexes, views and triggers, each by

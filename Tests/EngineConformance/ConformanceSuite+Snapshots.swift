@@ -88,7 +88,8 @@ extension ConformanceSuite {
             _ = try lifeboat.restore(safety.id, safetySnapshot: false)
             #expect(try database.fingerprint() == bad)
             _ = try lifeboat.restore("latest", safetySnapshot: false)
-            #expect(try database.fingerprint() == bad, "latest is the safety snapshot, the newest")
+            #expect(try database.fingerprint() == good,
+                    "latest is never a pre-restore safety snapshot (SPEC v2): it is the one migrate took, at the good state")
         }
     }
 

@@ -126,11 +126,12 @@ final class ScriptDatabase {
     let url: String
     private let postgresName: String?
 
-    init(_ engine: ScriptEngine, in repository: ScratchRepository) throws {
+    /// - Parameter name: the SQLite file's name (`data/<name>.sqlite`), for a second database.
+    init(_ engine: ScriptEngine, in repository: ScratchRepository, name: String = "app") throws {
         self.engine = engine
         switch engine {
         case .sqlite:
-            url = "sqlite:" + repository.root.appendingPathComponent("data/app.sqlite").path
+            url = "sqlite:" + repository.root.appendingPathComponent("data/\(name).sqlite").path
             try FileManager.default.createDirectory(at: repository.root.appendingPathComponent("data"),
                                                     withIntermediateDirectories: true)
             postgresName = nil

@@ -58,6 +58,11 @@ public protocol DatabaseEngine: AnyObject {
     /// Replaces the database's contents with the payload read from `source`, all-or-nothing:
     /// when it throws, the database is as it was.
     func restoreSnapshot(from source: ByteSource, scratch: URL) throws
+    /// Reads the whole payload from `source` and checks it as far as possible without touching the
+    /// database (SQLite: a decompressed copy in `scratch` passes `PRAGMA integrity_check`), so
+    /// `restore` refuses a broken snapshot before it takes a safety snapshot. The default reads it
+    /// all, which checks every gzip member's CRC-32 and length.
+    func checkSnapshot(from source: ByteSource, scratch: URL) throws
     /// The normalised schema, stable for the same database, without the history table's rows.
     func schema(excluding table: HistoryTable) throws -> String
 
@@ -77,6 +82,12 @@ public protocol DatabaseEngine: AnyObject {
 }
 
 extension DatabaseEngine {
+    public func checkSnapshot(from source: ByteSource, scratch: URL) throws {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+        defer { buffer.deallocate() }
+        while try source.read(into: buffer) > 0 {}
+    }
+
     /// What identifies this database among the snapshots of a shared backups folder
     /// (`DatabaseURL.identity`).
     public var identity: String { url.identity }

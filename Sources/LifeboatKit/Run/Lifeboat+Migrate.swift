@@ -55,7 +55,8 @@ extension Lifeboat {
         report.migrations = outcome.entries
         report.currentVersion = outcome.entries.last(where: { $0.status == "applied" })?.version ?? report.currentVersion
 
-        // 6. On failure: put the snapshot back when this run left anything behind.
+        // 6. On failure: put the snapshot back when this run left anything behind; when it left
+        // nothing, the database still equals the snapshot, which is deleted.
         if let failure = outcome.failure {
             report.failure = MigrateReport.Failure(version: failure.migration.version.text, file: failure.migration.file,
                                                    error: failure.error)
@@ -64,6 +65,9 @@ extension Lifeboat {
                 try restoreAfterFailure(snapshot, into: engine, failure: failure.error)
                 report.restored = true
                 report.currentVersion = comparison.currentVersion
+            }
+            if !leftSomething, let snapshot = report.snapshot {
+                report.snapshotDeleted = deleteUnneededSnapshot(snapshot)
             }
             report.totalMs = Timestamp.milliseconds(since: started)
             throw RunError.migrationFailed(report, underlying: failure.error)

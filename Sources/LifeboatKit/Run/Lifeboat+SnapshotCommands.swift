@@ -25,6 +25,12 @@ public struct RestoreReport: Sendable, Codable {
     }
 }
 
+/// What `snapshots` found: complete snapshots and damaged manifests, newest first.
+public struct SnapshotListing: Sendable, Encodable {
+    public var snapshots: [SnapshotManifest]
+    public var damaged: [DamagedManifest]
+}
+
 /// What `prune` removed.
 public struct PruneReport: Sendable, Codable {
     /// Ids of complete snapshots removed beyond `--keep`, oldest first.
@@ -48,32 +54,91 @@ extension Lifeboat {
     /// `lifeboat snapshots`: complete snapshots of this database (or of every database with
     /// `all`), newest first. Needs no connection.
     public func snapshots(all: Bool) throws -> [SnapshotManifest] {
-        try snapshotStore.list(identity: all ? nil : configuration.databaseURL.identity)
+        try snapshotListing(all: all).snapshots
     }
 
-    /// `lifeboat restore`: verify the snapshot (manifest, engine, SHA-256) before anything else,
-    /// take a safety snapshot of the current state, then restore all-or-nothing.
-    /// - Parameter reference: an id, `latest`, or the path of a manifest or payload.
-    /// - Throws: `ConfigurationError.unknownSnapshot` (exit 2) for a name that is no complete
-    ///   snapshot; an error of category `.snapshot` (exit 5) when verification or the restore
-    ///   fails, the database unchanged.
-    public func restore(_ reference: String, safetySnapshot: Bool = true) throws -> RestoreReport {
+    /// `lifeboat snapshots` with the damaged manifests it must not skip in silence.
+    public func snapshotListing(all: Bool) throws -> SnapshotListing {
+        let scan = try snapshotStore.scan(identity: all ? nil : configuration.databaseURL.identity)
+        return SnapshotListing(snapshots: scan.snapshots.map(\.manifest), damaged: scan.damaged)
+    }
+
+    /// The snapshot `restore` would use, checked before anything is asked or changed, so the
+    /// command can show it (and ask about it) first. Needs no connection.
+    ///
+    /// - Parameter reference: `latest` (the newest snapshot of the target that is not a
+    ///   `pre-restore` one; damaged newer manifests are passed over with a warning), an id, or the
+    ///   path of a manifest or payload.
+    /// - Parameter force: allow a snapshot of another database of the same engine.
+    /// - Throws: `ConfigurationError.unknownSnapshot` / `SnapshotChoiceError` (exit 2);
+    ///   `SnapshotError.badManifest`, `.missingPayload`, `.engineMismatch` (exit 5).
+    public func chooseSnapshot(_ reference: String, force: Bool = false) throws -> StoredSnapshot {
+        let target = configuration.databaseURL
+        let chosen: StoredSnapshot
+        if reference == "latest" {
+            let mine = try snapshotStore.scan(identity: target.identity)
+            guard let latest = mine.latest else {
+                let all = try snapshotStore.stored(identity: nil).count
+                throw SnapshotChoiceError.noneForTarget(target: target.redacted, folder: snapshotStore.directory,
+                                                        others: all - mine.snapshots.count, safetyOnly: mine.snapshots.count)
+            }
+            for damaged in mine.damaged(newerThan: latest) {
+                logger.warning("passing over the damaged manifest \(damaged.file) (\(damaged.reason)); 'latest' is \(latest.id)")
+            }
+            chosen = latest
+        } else {
+            chosen = try snapshotStore.resolve(reference, identity: target.identity)
+        }
+        let manifest = chosen.manifest
+        guard manifest.engine == target.engine.rawValue else {
+            throw SnapshotError.engineMismatch(id: manifest.id, snapshotEngine: manifest.engine, targetEngine: target.engine.rawValue)
+        }
+        if !DatabaseURL.sameIdentity(manifest.databaseIdentity, target.identity) {
+            guard force else {
+                throw SnapshotChoiceError.otherDatabase(id: manifest.id, snapshotDatabase: manifest.database, target: target.redacted)
+            }
+            logger.warning("snapshot \(manifest.id) is of \(manifest.database), not of \(target.redacted); restoring it anyway (--force)")
+        }
+        return chosen
+    }
+
+    /// `lifeboat restore` by name: `chooseSnapshot`, then `restore(_:safetySnapshot:)`.
+    public func restore(_ reference: String, safetySnapshot: Bool = true, force: Bool = false) throws -> RestoreReport {
+        try restore(chooseSnapshot(reference, force: force), safetySnapshot: safetySnapshot)
+    }
+
+    /// `lifeboat restore`: verify the snapshot completely (manifest, engine, SHA-256, and the whole
+    /// payload decompressed and checked by the engine) before anything else, so a broken one is
+    /// refused without a safety snapshot left behind; take the safety snapshot of the current state;
+    /// then restore all-or-nothing.
+    /// - Throws: an error of category `.snapshot` (exit 5) when verification or the restore fails,
+    ///   the database unchanged.
+    public func restore(_ stored: StoredSnapshot, safetySnapshot: Bool = true) throws -> RestoreReport {
         let started = ContinuousClock.now
         let engine = try openEngine()
         defer { engine.close() }
         return try withLock(engine) {
-            let stored = try snapshotStore.resolve(reference, identity: engine.identity)
-            // Verify before touching anything (openVerified checks engine and SHA-256).
-            try snapshotStore.openVerified(stored, expectedEngine: engine.kind.rawValue).close()
+            let reader = try snapshotStore.openVerified(stored, expectedEngine: engine.kind.rawValue)
             var safety: SnapshotManifest?
             if safetySnapshot {
+                // Only worth its cost when a safety snapshot would otherwise be left behind: the
+                // restore itself checks everything before it changes the database.
+                do {
+                    defer { reader.close() }
+                    try engine.checkSnapshot(from: reader, scratch: scratch)
+                } catch {
+                    let reason = (error as? LifeboatError)?.description ?? String(describing: error)
+                    throw EngineError.snapshotFailed("snapshot \(stored.id) is damaged: \(reason); the database is unchanged and no safety snapshot was taken; choose another snapshot")
+                }
                 let (version, count) = try currentVersion(of: engine)
                 safety = try takeSnapshot(of: engine, reason: .preRestore, schemaVersion: version, appliedCount: count,
                                           label: "before restoring \(stored.manifest.id)")
+            } else {
+                reader.close()
             }
             try restore(stored, into: engine)
             let (restoredVersion, _) = try currentVersion(of: engine)
-            logger.notice("restored \(stored.manifest.id); the database is at version \(restoredVersion ?? "none")")
+            logger.info("restored \(stored.manifest.id); the database is at version \(restoredVersion ?? "none")")
             return RestoreReport(snapshot: stored.manifest, safetySnapshot: safety, restoredVersion: restoredVersion,
                                  totalMs: Timestamp.milliseconds(since: started))
         }

@@ -48,13 +48,28 @@ extension Lifeboat {
         do {
             let snapshot = try snapshotStore.resolve(manifest.id, identity: engine.identity)
             try restore(snapshot, into: engine)
-            logger.notice("restored snapshot \(manifest.id) after the failure")
+            logger.info("restored snapshot \(manifest.id) after the failure")
         } catch {
             throw EngineError.snapshotFailed("""
                 a migration failed (\(failure.description)) and restoring snapshot \(manifest.id) failed too: \
                 \(EngineError.wrapping(error).description). The database holds what this run committed before \
                 the failure; restore it with `lifeboat restore \(manifest.id)` once the cause is fixed
                 """)
+        }
+    }
+
+    /// Deletes the snapshot of a run that failed without changing the database (its first
+    /// migration failed inside its transaction): it equals the database, and each failed try would
+    /// otherwise leave a full copy behind. A snapshot that cannot be deleted is only a warning.
+    /// - Returns: whether it was deleted.
+    func deleteUnneededSnapshot(_ manifest: SnapshotManifest) -> Bool {
+        do {
+            try snapshotStore.delete(manifest)
+            logger.info("deleted snapshot \(manifest.id): the run changed nothing, so the database still equals it")
+            return true
+        } catch {
+            logger.warning("could not delete the unneeded snapshot \(manifest.id): \(EngineError.wrapping(error).description)")
+            return false
         }
     }
 

@@ -24,6 +24,9 @@ public struct MigrateReport: Sendable, Codable {
     public var snapshot: SnapshotManifest?
     /// Whether the snapshot was restored after a failure.
     public var restored = false
+    /// Whether the snapshot was deleted because the run failed without changing the database,
+    /// which still equals it (SPEC "Snapshots").
+    public var snapshotDeleted = false
     public var totalMs = 0
     /// True when nothing was pending.
     public var upToDate = false
@@ -46,6 +49,7 @@ public struct MigrateReport: Sendable, Codable {
         case totalMs = "total_ms"
         case upToDate = "up_to_date"
         case currentVersion = "current_version"
+        case snapshotDeleted = "snapshot_deleted"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -55,6 +59,7 @@ public struct MigrateReport: Sendable, Codable {
         try container.encode(migrations, forKey: .migrations)
         try container.encode(snapshot, forKey: .snapshot)
         try container.encode(restored, forKey: .restored)
+        try container.encode(snapshotDeleted, forKey: .snapshotDeleted)
         try container.encode(totalMs, forKey: .totalMs)
         try container.encode(upToDate, forKey: .upToDate)
         try container.encode(failure, forKey: .failure)

@@ -36,6 +36,7 @@ public enum RunError: LifeboatError {
                 text += "\n\(report.committedCount) migration(s) of this run stay applied (--on-failure keep or no snapshot)"
             } else {
                 text += "\nnothing of this run was committed: the database is as before"
+                if report.snapshotDeleted, let id = report.snapshot?.id { text += "; snapshot \(id), identical to it, was deleted" }
             }
             return text
         case .rehearsalFailed(let report):

@@ -37,7 +37,7 @@ public enum SnapshotError: LifeboatError, Equatable {
         case .cannotRead(let path, let reason):
             return "cannot read '\(path)': \(reason)"
         case .badManifest(let path, let reason):
-            return "the snapshot manifest '\(path)' is unreadable: \(reason)"
+            return "the snapshot manifest '\(path)' is damaged: \(reason); the database is unchanged; choose another snapshot (`lifeboat snapshots` lists them and the damaged ones)"
         case .incomplete(let payload):
             return "'\(payload)' has no manifest next to it: it is the leftover of an interrupted snapshot, not a snapshot; the database is unchanged (`lifeboat prune` removes leftovers; `gunzip -c` still reads it by hand)"
         case .missingPayload(let id, let path):

@@ -7,9 +7,9 @@ extension SnapshotStore {
     /// The complete snapshots in the folder, newest first.
     ///
     /// Complete means: `<id>.json` parses, names `<id>` as its id and a payload `<id>.….gz` that
-    /// exists. Anything else (leftovers, unreadable manifests, other files) is skipped, never an
-    /// error, so one damaged file cannot hide the others. A missing folder has no snapshots.
-    /// - Parameter identity: only snapshots of this database; nil for all.
+    /// exists. Leftovers and other files are skipped; damaged manifests are left out here and
+    /// reported by `scan`. A missing folder has no snapshots.
+    /// - Parameter identity: only snapshots of this database (`DatabaseURL.sameIdentity`); nil for all.
     /// - Throws: `SnapshotError.cannotRead` when the folder exists but cannot be read.
     public func list(identity: String?) throws -> [SnapshotManifest] {
         try stored(identity: identity).map(\.manifest)
@@ -17,23 +17,46 @@ extension SnapshotStore {
 
     /// `list`, with the files' paths.
     public func stored(identity: String?) throws -> [StoredSnapshot] {
+        try scan(identity: identity).snapshots
+    }
+
+    /// The complete snapshots and the damaged manifests (`<id>.json` files that do not load), newest
+    /// first, so one damaged file can neither hide the others nor go unnoticed.
+    /// - Parameter identity: only this database's; a damaged manifest whose database cannot be
+    ///   read is kept, since it may be this database's.
+    public func scan(identity: String?) throws -> SnapshotScan {
         var found: [(SnapshotID, StoredSnapshot)] = []
+        var damaged: [(SnapshotID, DamagedManifest)] = []
         for name in try entries() where name.hasSuffix(".json") && !name.hasPrefix(".") {
-            guard let id = SnapshotID(String(name.dropLast(".json".count))),
-                  let snapshot = try? load(manifestAt: path(name), expectedID: id),
-                  identity == nil || snapshot.manifest.databaseIdentity == identity else { continue }
-            found.append((id, snapshot))
+            guard let id = SnapshotID(String(name.dropLast(".json".count))) else { continue }
+            do {
+                let snapshot = try load(manifestAt: path(name), expectedID: id)
+                guard identity.map({ DatabaseURL.sameIdentity(snapshot.manifest.databaseIdentity, $0) }) ?? true else { continue }
+                found.append((id, snapshot))
+            } catch let error as SnapshotError {
+                if let identity, let other = Self.identityField(ofManifestAt: path(name)),
+                   !DatabaseURL.sameIdentity(other, identity) { continue }
+                damaged.append((id, DamagedManifest(file: path(name), reason: error.damageReason, id: id.rawValue)))
+            }
         }
-        return found.sorted { $0.0 > $1.0 }.map(\.1)
+        return SnapshotScan(snapshots: found.sorted { $0.0 > $1.0 }.map(\.1),
+                            damaged: damaged.sorted { $0.0 > $1.0 }.map(\.1))
+    }
+
+    /// The `database_identity` of a manifest that does not load as a whole, when it can be read.
+    private static func identityField(ofManifestAt path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return object[SnapshotManifest.FixedKey.databaseIdentity.rawValue] as? String
     }
 
     // MARK: - Resolving
 
     /// Finds the snapshot a user named.
     ///
-    /// - `latest`: the newest complete snapshot of `identity`.
+    /// - `latest`: the newest complete snapshot of `identity` that is not a `pre-restore` one.
     /// - an id (`20261121T093000123Z-0003`): that snapshot in the folder, whatever database it
-    ///   belongs to — naming it is explicit; the engine is still checked by `openVerified`.
+    ///   belongs to; `Lifeboat.chooseSnapshot` checks the database, `openVerified` the engine.
     /// - a path to a manifest (`….json`) or to its payload (`….gz`), anywhere.
     ///
     /// - Throws: `ConfigurationError.unknownSnapshot` (exit 2) when nothing of that name exists
@@ -43,7 +66,7 @@ extension SnapshotStore {
     ///   manifest whose payload is gone, `.badManifest` for a manifest that does not parse.
     public func resolve(_ reference: String, identity: String) throws -> StoredSnapshot {
         if reference == "latest" {
-            guard let newest = try stored(identity: identity).first else {
+            guard let newest = try scan(identity: identity).latest else {
                 throw ConfigurationError.unknownSnapshot(reference)
             }
             return newest
@@ -94,7 +117,7 @@ extension SnapshotStore {
         do {
             manifest = try SnapshotManifest.decode(data)
         } catch {
-            throw SnapshotError.badManifest(path: manifestPath, reason: String(describing: error))
+            throw SnapshotError.badManifest(path: manifestPath, reason: ManifestDamage.describe(error))
         }
         if let expectedID, manifest.id != expectedID.rawValue {
             throw SnapshotError.badManifest(path: manifestPath, reason: "it names snapshot '\(manifest.id)', not '\(expectedID)'")

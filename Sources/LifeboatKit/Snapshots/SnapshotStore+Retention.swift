@@ -21,6 +21,15 @@ extension SnapshotStore {
         return removed
     }
 
+    /// Deletes one snapshot of this folder, manifest first (as `prune` does), e.g. the snapshot of a
+    /// `migrate` run that failed without changing the database, which still equals it.
+    /// - Throws: `SnapshotError.cannotWrite` when a file cannot be removed.
+    public func delete(_ manifest: SnapshotManifest) throws {
+        try remove(path(manifest.id + ".json"))
+        try remove(path(manifest.payload))
+        try syncFolder()
+    }
+
     /// Deletes what interrupted snapshots leave behind, for every database in the folder:
     /// engines' scratch files (`.lifeboat-scratch-…`), temporary files (`.<id>.….partial`) and payloads (`<id>.….gz`) with no `<id>.json` beside them.
     ///

@@ -6,6 +6,8 @@ public enum ConfigurationError: LifeboatError {
     case missingMigrationsFolder(String)
     case cannotConnect(database: String, reason: String)
     case confirmationRequired(command: String)
+    /// The person at the terminal answered no (exit 2, like a missing `--yes`).
+    case notConfirmed(command: String)
     case unknownSnapshot(String)
 
     public var category: ErrorCategory { .usage }
@@ -24,6 +26,8 @@ public enum ConfigurationError: LifeboatError {
             return "cannot connect to \(database): \(reason)"
         case .confirmationRequired(let command):
             return "\(command) changes the database and needs confirmation; without a terminal, pass --yes"
+        case .notConfirmed(let command):
+            return "\(command) was not confirmed; nothing was changed"
         case .unknownSnapshot(let ref):
             return "no complete snapshot '\(ref)' for this database in the backups folder; `lifeboat snapshots` lists them"
         }

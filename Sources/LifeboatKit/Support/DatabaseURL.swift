@@ -81,15 +81,45 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
 
     /// What identifies the database among the snapshots of a shared backups folder, known without
     /// connecting: the SQLite file's absolute path; PostgreSQL `postgres://host:port/database`
-    /// (no user, no password).
+    /// (no user, no password), in the canonical form of `canonicalIdentity`.
     public var identity: String {
         switch engine {
         case .sqlite:
             return path ?? original
         case .postgres:
             let socket = parameters.last(where: { $0.0 == "host" })?.1
-            return "postgres://\(host ?? socket ?? "localhost"):\(port ?? 5432)/\(database ?? user ?? "")"
+            return Self.canonicalIdentity("postgres://\(host ?? socket ?? "localhost"):\(port ?? 5432)/\(database ?? user ?? "")")
         }
+    }
+
+    /// Whether two identities (a target's, a manifest's) name the same database. Manifests written
+    /// before identities were canonical (`127.0.0.1`, no port) still match.
+    public static func sameIdentity(_ lhs: String, _ rhs: String) -> Bool {
+        canonicalIdentity(lhs) == canonicalIdentity(rhs)
+    }
+
+    /// One spelling per PostgreSQL database: the local server's names (`localhost`, `127.0.0.1`,
+    /// `::1`, a Unix-socket folder) become `localhost`, host names are lower-cased, and a missing
+    /// port is 5432, so `localhost` and `127.0.0.1:5432` are one database. SQLite paths are kept.
+    public static func canonicalIdentity(_ identity: String) -> String {
+        let prefix = "postgres://"
+        guard identity.hasPrefix(prefix) else { return identity }
+        let rest = identity.dropFirst(prefix.count)
+        // The database name follows the last '/' of the authority; a socket folder holds '/' too,
+        // so split at the last '/'.
+        guard let slash = rest.lastIndex(of: "/") else { return identity }
+        var authority = String(rest[..<slash])
+        let database = rest[rest.index(after: slash)...]
+        var port = "5432"
+        // Identities always end the authority with `:port`; a bare `::1` has none.
+        if let colon = authority.lastIndex(of: ":"), authority != "::1",
+           case let digits = authority[authority.index(after: colon)...], digits.allSatisfy(\.isNumber) {
+            if !digits.isEmpty { port = String(digits) }
+            authority = String(authority[..<colon])
+        }
+        var host = authority.lowercased()
+        if ["", "localhost", "127.0.0.1", "::1", "[::1]"].contains(host) || host.hasPrefix("/") { host = "localhost" }
+        return "\(prefix)\(host):\(port)/\(database)"
     }
 
     /// The URL with any password replaced by `***`, safe for output, logs and manifests.
