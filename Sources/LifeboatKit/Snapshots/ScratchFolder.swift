@@ -21,6 +21,9 @@ public final class ScratchFolder: @unchecked Sendable {
     /// This run's folder; files made in it should be 0600.
     public let url: URL
     private var ownerDescriptor: Int32
+    /// The folders this run created (the backups folder, the scratch folder), removed again when
+    /// empty: a `plan` leaves no folder behind where there was none.
+    private let created: [String]
 
     /// Creates a run folder under `backups` (creating `backups` 0700 and the scratch folder 0700
     /// when missing) and takes its owner lock.
@@ -28,8 +31,9 @@ public final class ScratchFolder: @unchecked Sendable {
     public init(in backups: String) throws {
         let root = URL(fileURLWithPath: backups).appendingPathComponent(Self.folderName)
         let run = root.appendingPathComponent(Self.runPrefix + UUID().uuidString)
-        for folder in [URL(fileURLWithPath: backups), root, run] {
-            try Self.makePrivateFolder(folder.path)
+        var created: [String] = []
+        for folder in [URL(fileURLWithPath: backups), root, run] where try Self.makePrivateFolder(folder.path) {
+            created.append(folder.path)
         }
         let owner = run.appendingPathComponent(Self.ownerFile).path
         let descriptor = open(owner, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -41,6 +45,7 @@ public final class ScratchFolder: @unchecked Sendable {
         }
         url = run
         ownerDescriptor = descriptor
+        self.created = created.filter { $0 != run.path }
     }
 
     deinit { remove() }
@@ -69,6 +74,7 @@ public final class ScratchFolder: @unchecked Sendable {
         try? FileManager.default.removeItem(at: url)
         close(ownerDescriptor)
         ownerDescriptor = -1
+        for folder in created.reversed() { rmdir(folder) }  // only when empty
     }
 
     /// Removes the run folders under `backups` whose owner is dead (its `flock` can be taken, or it
@@ -96,14 +102,16 @@ public final class ScratchFolder: @unchecked Sendable {
     }
 
     /// `mkdir` 0700 when missing; an existing folder is left as it is (the backups folder's mode
-    /// is the operator's: `BackupsFolderCheck` warns about it).
-    private static func makePrivateFolder(_ path: String) throws {
+    /// is the operator's: `tidyBackupsFolder` warns about it).
+    /// - Returns: whether it created the folder.
+    @discardableResult
+    private static func makePrivateFolder(_ path: String) throws -> Bool {
         if mkdir(path, 0o700) == 0 {
             // mkdir's mode passes through the umask; make it exactly 0700.
             guard chmod(path, 0o700) == 0 else {
                 throw SnapshotError.cannotCreateFolder(path: path, reason: describeErrno(errno))
             }
-            return
+            return true
         }
         let code = errno
         guard code == EEXIST else {
@@ -119,5 +127,6 @@ public final class ScratchFolder: @unchecked Sendable {
             }
             throw SnapshotError.cannotCreateFolder(path: path, reason: describeErrno(code))
         }
+        return false
     }
 }
