@@ -20,6 +20,9 @@ struct LifeboatCommand: ParsableCommand {
     /// Parses and runs, turning argument errors into the SPEC's usage exit code (2) — and one JSON
     /// object when `--format json` was asked for — instead of ArgumentParser's own 64.
     static func main() {
+        // A file-size limit (`ulimit -f`) would kill the process by SIGXFSZ mid-write, with no
+        // message and no restore; ignored, the write fails with EFBIG and is an ordinary error.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -41,6 +41,9 @@ enum TextRender {
             lines.append(line)
         }
         lines.append("latest snapshot: \(report.latestSnapshot.map(snapshotLine) ?? "none")")
+        if let snapshot = report.interruptedRestore {
+            lines.append("interrupted restore of snapshot \(snapshot): the database is dirty; finish it with `lifeboat restore \(snapshot)`")
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -15,7 +15,9 @@ import Darwin
 ///
 /// The child gets exactly the arguments and environment given (never the parent's), standard input
 /// from `/dev/null`, standard output into a pipe (`output`) or `/dev/null`, standard error into the
-/// given descriptor or `/dev/null`, no other descriptor of the parent, and default signal handling.
+/// given descriptor or `/dev/null`, optionally one more descriptor as its descriptor 3 (a nameless
+/// passfile, see `PostgresClientEnvironment`), no other descriptor of the parent, and default
+/// signal handling.
 struct ChildProcess {
     enum Termination: Equatable {
         case exited(Int32)
@@ -28,7 +30,7 @@ struct ChildProcess {
 
     /// Starts `program` (a path). Throws `EngineError.snapshotFailed` when it cannot be started.
     static func start(_ program: String, arguments: [String], environment: [String: String],
-                      captureOutput: Bool, standardError: Int32? = nil) throws -> ChildProcess {
+                      captureOutput: Bool, standardError: Int32? = nil, descriptor3: Int32? = nil) throws -> ChildProcess {
         var pipeEnds: [Int32] = [-1, -1]
         if captureOutput {
             guard pipe(&pipeEnds) == 0 else {
@@ -56,8 +58,12 @@ struct ChildProcess {
         } else {
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         }
+        if let descriptor3 {
+            // dup2 clears close-on-exec on the copy, so the child keeps exactly this one open.
+            posix_spawn_file_actions_adddup2(&actions, descriptor3, 3)
+        }
         // Nothing else of the parent's reaches the child (libpq's socket, snapshot files, …).
-        _ = Self.closeFrom3?(&actions, 3)
+        _ = Self.closeFrom?(&actions, descriptor3 == nil ? 3 : 4)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -93,7 +99,7 @@ struct ChildProcess {
 
     /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), looked up at run time
     /// because Swift's Glibc module does not export it; without it descriptors rely on close-on-exec.
-    private static let closeFrom3: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+    private static let closeFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
         #if canImport(Glibc)
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
             return nil

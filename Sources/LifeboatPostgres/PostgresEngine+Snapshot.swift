@@ -79,29 +79,23 @@ extension PostgresEngine {
     }
 
     /// Runs a client program, streaming its standard output into `consume` in 1 MiB buffers, and
-    /// returns the number of bytes. Its standard error goes to a file in `scratch` and, when it
-    /// fails, into the `EngineError.snapshotFailed` message (password scrubbed). The passfile is
-    /// deleted afterwards, whatever happens.
+    /// returns the number of bytes. Its standard error is kept in memory (`ChildErrorLog`, never a
+    /// file that a kill would leave behind) and, when it fails, goes into the
+    /// `EngineError.snapshotFailed` message (password scrubbed). The passfile is closed afterwards,
+    /// whatever happens.
     func runClient(_ invocation: ClientInvocation, scratch: URL,
                    consume: (UnsafeRawBufferPointer) throws -> Void) throws -> Int64 {
         let environment = invocation.environment
         defer { environment.cleanUp() }
         let name = invocation.program.lastPathComponent
-        let files = FileManager.default
-        try? files.createDirectory(at: scratch, withIntermediateDirectories: true)
-        let errorFile = scratch.appendingPathComponent("lifeboat-\(name)-\(UUID().uuidString).stderr")
-        guard files.createFile(atPath: errorFile.path, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let errorHandle = try? FileHandle(forWritingTo: errorFile) else {
-            throw EngineError.snapshotFailed("cannot create a temporary file in \(scratch.path) for \(name)")
-        }
-        defer {
-            try? errorHandle.close()
-            try? files.removeItem(at: errorFile)
-        }
+        let errorLog = try ChildErrorLog(program: name)
+        defer { errorLog.finish() }
 
         let child = try ChildProcess.start(invocation.program.path, arguments: invocation.arguments,
                                            environment: environment.variables, captureOutput: true,
-                                           standardError: errorHandle.fileDescriptor)
+                                           standardError: errorLog.writeEnd,
+                                           descriptor3: environment.passfileDescriptor)
+        errorLog.startReading()
         guard let output = child.output else { throw EngineError.snapshotFailed("\(name) has no output pipe") }
         defer { Foundation.close(output) }
 
@@ -127,7 +121,7 @@ extension PostgresEngine {
         }
         let termination = child.wait()
         guard termination == .exited(0) else {
-            let message = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
+            let message = errorLog.finish()
             let how: String
             switch termination {
             case .exited(let status): how = "exit status \(status)"

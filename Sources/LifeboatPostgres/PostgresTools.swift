@@ -140,13 +140,23 @@ public struct PostgresTools: Sendable {
 }
 
 /// How a client program reaches the same database as the engine's connection: libpq environment
-/// variables, and the password in a temporary 0600 passfile — never in `argv`.
-struct PostgresClientEnvironment {
+/// variables, and the password in a passfile that has no name — never in `argv` or the environment.
+///
+/// Why nameless: a named passfile, however short-lived, is a plaintext password on disk that a
+/// `kill -9` (or a crash, or a full disk at the wrong time) leaves behind. The passfile is an
+/// unlinked 0600 file (`O_TMPFILE`, or created and unlinked at once where the file system cannot),
+/// open in this process; the child gets it as its descriptor 3 and libpq reads it through
+/// `PGPASSFILE=/dev/fd/3`. When the last descriptor closes — at the latest when both processes
+/// die — the kernel frees it, so nothing survives any kill.
+final class PostgresClientEnvironment {
     /// Everything the child gets: a few harmless variables of the parent (`inheritedNames`) and the
     /// libpq ones. Nothing else is passed on, so a `DATABASE_URL` holding a password never reaches it.
     let variables: [String: String]
-    /// The passfile to delete after the child ends.
-    let passfile: URL?
+    /// The nameless passfile's descriptor in this process, to hand to the child as its descriptor 3
+    /// and to close after it ends (`cleanUp`).
+    private(set) var passfileDescriptor: Int32?
+    /// What the child's `PGPASSFILE` says when there is a password.
+    static let childPassfile = "/dev/fd/3"
     /// The password, so messages from the child can be scrubbed of it.
     let password: String?
 
@@ -187,31 +197,60 @@ struct PostgresClientEnvironment {
         self.password = password
         if let password, !password.isEmpty {
             try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-            let file = scratch.appendingPathComponent("lifeboat-pgpass-\(UUID().uuidString)")
             let escaped = password.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ":", with: "\\:")
+            let descriptor = try Self.namelessFile(in: scratch)
             let line = Array("*:*:*:*:\(escaped)\n".utf8)
-            let descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            guard descriptor >= 0 else {
-                throw EngineError.snapshotFailed("cannot create a temporary passfile in \(scratch.path): \(String(cString: strerror(errno)))")
-            }
             let written = line.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-            Foundation.close(descriptor)
             guard written == line.count else {
-                try? FileManager.default.removeItem(at: file)
-                throw EngineError.snapshotFailed("cannot write the temporary passfile in \(scratch.path)")
+                let reason = written < 0 ? String(cString: strerror(errno)) : "short write"
+                Foundation.close(descriptor)
+                throw EngineError.snapshotFailed("cannot write the temporary passfile in \(scratch.path): \(reason)")
             }
-            variables["PGPASSFILE"] = file.path
-            passfile = file
+            variables["PGPASSFILE"] = Self.childPassfile
+            passfileDescriptor = descriptor
         } else {
             variables["PGPASSFILE"] = "/dev/null"
-            passfile = nil
+            passfileDescriptor = nil
         }
         self.variables = variables
     }
 
-    /// Deletes the passfile.
+    /// Closes this process's descriptor of the passfile (the kernel frees it once the child's is
+    /// closed too).
+    /// Safe to call more than once.
     func cleanUp() {
-        if let passfile { try? FileManager.default.removeItem(at: passfile) }
+        if let passfileDescriptor { Foundation.close(passfileDescriptor) }
+        passfileDescriptor = nil
+    }
+
+    deinit { cleanUp() }
+
+    /// A 0600 file with no name in `folder`, open for writing, close-on-exec, numbered 10 or above
+    /// (so it is never the child's 3 already). `O_TMPFILE` where the file system has it; else a
+    /// uniquely named file unlinked the moment it exists.
+    private static func namelessFile(in folder: URL) throws -> Int32 {
+        #if os(Linux)
+        let temporaryFile: Int32 = 0o20000000 | O_DIRECTORY  // O_TMPFILE, not exported to Swift
+        var descriptor = open(folder.path, O_RDWR | O_CLOEXEC | temporaryFile, 0o600)
+        #else
+        var descriptor: Int32 = -1
+        #endif
+        if descriptor < 0 {
+            let name = folder.appendingPathComponent(".lifeboat-pass-\(UUID().uuidString)").path
+            descriptor = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if descriptor >= 0 { unlink(name) }
+        }
+        guard descriptor >= 0 else {
+            throw EngineError.snapshotFailed("cannot create a temporary passfile in \(folder.path): \(String(cString: strerror(errno)))")
+        }
+        // The mode passed to open goes through the umask; libpq ignores a passfile others can read.
+        _ = fchmod(descriptor, 0o600)
+        let high = fcntl(descriptor, F_DUPFD_CLOEXEC, 10)
+        Foundation.close(descriptor)
+        guard high >= 0 else {
+            throw EngineError.snapshotFailed("cannot create a temporary passfile in \(folder.path): \(String(cString: strerror(errno)))")
+        }
+        return high
     }
 
     /// `text` with the password replaced by `***`.

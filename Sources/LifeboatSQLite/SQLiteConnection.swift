@@ -27,7 +27,20 @@ final class SQLiteConnection {
 
     deinit { sqlite3_close_v2(handle) }
 
-    var errorMessage: String { String(cString: sqlite3_errmsg(handle)) }
+    /// SQLite's message, with the operating system's reason after an I/O error ("disk I/O error"
+    /// alone hides a full disk or a file-size limit, `EFBIG`).
+    var errorMessage: String {
+        describe(String(cString: sqlite3_errmsg(handle)), code: sqlite3_errcode(handle))
+    }
+
+    /// `message` with the operating system's reason when `code` is an I/O error or a full disk.
+    func describe(_ message: String, code: Int32) -> String {
+        let system = sqlite3_system_errno(handle)
+        guard code & 0xff == SQLITE_IOERR || code & 0xff == SQLITE_FULL, system != 0 else { return message }
+        let hint = system == EFBIG || system == ENOSPC || system == EDQUOT
+            ? "; free space or raise the file-size limit (ulimit -f)" : ""
+        return "\(message) (\(String(cString: strerror(system)))\(hint))"
+    }
 
     /// Runs SQL that Lifeboat wrote itself (no rows expected); throws with SQLite's message.
     func exec(_ sql: String) throws {
@@ -79,7 +92,7 @@ final class SQLiteConnection {
         } while (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && attempts < 3_000
         let finishRC = sqlite3_backup_finish(backup)
         guard rc == SQLITE_DONE, finishRC == SQLITE_OK else {
-            throw EngineError.snapshotFailed("SQLite backup of \(source.path) into \(path) failed: \(String(cString: sqlite3_errstr(rc == SQLITE_DONE ? finishRC : rc)))")
+            throw EngineError.snapshotFailed("SQLite backup of \(source.path) into \(path) failed: \(describe(String(cString: sqlite3_errstr(rc == SQLITE_DONE ? finishRC : rc)), code: rc == SQLITE_DONE ? finishRC : rc))")
         }
     }
 }

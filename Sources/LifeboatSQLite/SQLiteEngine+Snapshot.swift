@@ -4,10 +4,12 @@ import LifeboatKit
 extension SQLiteEngine {
     /// Copies the database with the online backup API into a temporary file in `scratch` (one
     /// consistent read, however busy other connections are), then streams that file into `sink`.
+    /// The copy is created 0600 before SQLite opens it, so its journal is 0600 too.
     public func writeSnapshot(to sink: ByteSink, scratch: URL) throws -> Int64 {
         let temporary = scratch.appendingPathComponent(SnapshotStore.scratchPrefix + "\(UUID().uuidString).sqlite").path
         defer { Self.removeDatabaseFiles(temporary) }
         do {
+            try ScratchFolder.createPrivateFile(temporary)
             let copy = try SQLiteConnection(path: temporary)
             try copy.copy(from: connection)
             // A rollback-journal file is complete on its own; make sure no WAL holds pages.

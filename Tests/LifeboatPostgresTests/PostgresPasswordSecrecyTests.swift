@@ -11,26 +11,8 @@ import Testing
 struct PostgresPasswordSecrecyTests {
     @Test("while lifeboat snapshot runs no /proc/*/cmdline holds the password; nor do stdout, stderr, manifests or JSON")
     func snapshotNeverShowsThePassword() throws {
-        let role = "lifeboat_secret_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(8).lowercased()
-        let password = "Pw-" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
-        let admin = try PostgresEngine.open(try PostgresTestEnvironment.requireURL(), options: EngineOptions())
-        defer { admin.close() }
-        try admin.execute(SQLScript("CREATE ROLE \(role) LOGIN SUPERUSER PASSWORD '\(password)'"))
-        defer { try? admin.execute(SQLScript("DROP ROLE IF EXISTS \(role)")) }
-
-        try TestDatabase.with { database in
-            var components = URLComponents(string: database.url.original)!
-            components.user = role
-            components.password = password
-            let url = components.string!
-            let setup = try PostgresEngine.open(try DatabaseURL(url), options: EngineOptions())
-            // Big enough that pg_dump and the compression run for a while under the poller.
-            try setup.execute(SQLScript("""
-                CREATE TABLE bulk (id int PRIMARY KEY, body text);
-                INSERT INTO bulk SELECT g, md5(g::text) || md5((g + 1)::text) FROM generate_series(1, 300000) g;
-                """))
-            setup.close()
-
+        // Big enough that pg_dump and the compression run for a while under the poller.
+        try PasswordProtectedDatabase.with(rows: 300_000) { url, password in
             let folder = try MigrationFolder(["0001_t.sql": "CREATE TABLE t (id int);"])
             func lifeboat(_ arguments: String...) throws -> LifeboatProcess {
                 try LifeboatProcess(arguments + ["--migrations", folder.migrations.path, "--backups", folder.backups.path],

@@ -317,12 +317,16 @@ struct PostgresSnapshotTests {
                 #expect(!invocation.arguments.joined(separator: " ").contains(password))
                 #expect(!invocation.environment.variables.values.contains { $0.contains(password) })
                 #expect(invocation.environment.variables["PGPASSWORD"] == nil)
-                let passfile = try #require(invocation.environment.variables["PGPASSFILE"])
-                let attributes = try FileManager.default.attributesOfItem(atPath: passfile)
-                #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+                // SPEC v2: the passfile has no name; the child reads it as its descriptor 3.
+                #expect(invocation.environment.variables["PGPASSFILE"] == "/dev/fd/3")
+                let descriptor = try #require(invocation.environment.passfileDescriptor)
+                let passfile = "/proc/self/fd/\(descriptor)"
+                var info = stat()
+                #expect(fstat(descriptor, &info) == 0 && info.st_mode & 0o777 == 0o600 && info.st_nlink == 0)
                 #expect(try String(contentsOfFile: passfile, encoding: .utf8).contains(password))
+                #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty)
                 invocation.environment.cleanUp()
-                #expect(!FileManager.default.fileExists(atPath: passfile))
+                #expect(invocation.environment.passfileDescriptor == nil)
             }
             // Nothing left in the scratch folder either.
             try withScratchFolder { scratch in

@@ -117,7 +117,7 @@ struct PostgresToolsTests {
         }
     }
 
-    @Test("child environment: libpq variables, a 0600 passfile, and nothing secret inherited")
+    @Test("child environment: libpq variables, a nameless 0600 passfile, and nothing secret inherited")
     func clientEnvironment() throws {
         try withScratchFolder { scratch in
             let environment = try PostgresClientEnvironment(
@@ -137,13 +137,17 @@ struct PostgresToolsTests {
             #expect(variables["LANG"] == "C.UTF-8")
             #expect(variables["DATABASE_URL"] == nil)
             #expect(variables["PGPASSWORD"] == nil)
-            let passfile = try #require(variables["PGPASSFILE"])
+            // SPEC v2: no named passfile (a kill would leave it); the child gets it as descriptor 3.
+            #expect(variables["PGPASSFILE"] == "/dev/fd/3")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty)
+            let descriptor = try #require(environment.passfileDescriptor)
+            let passfile = "/proc/self/fd/\(descriptor)"
             #expect(try String(contentsOfFile: passfile, encoding: .utf8) == "*:*:*:*:p\\:a\\\\ss\n")
-            let permissions = try FileManager.default.attributesOfItem(atPath: passfile)[.posixPermissions] as? NSNumber
-            #expect(permissions?.intValue == 0o600)
+            var info = stat()
+            #expect(fstat(descriptor, &info) == 0 && info.st_mode & 0o777 == 0o600 && info.st_nlink == 0)
             #expect(environment.scrub("failed for p:a\\ss") == "failed for ***")
             environment.cleanUp()
-            #expect(!FileManager.default.fileExists(atPath: passfile))
+            #expect(environment.passfileDescriptor == nil)
         }
     }
 

@@ -54,6 +54,8 @@ public enum CatalogError: LifeboatError, Equatable {
     case missingFile(version: String, description: String, directory: String)
     /// A `failed` history row: a no-transaction migration that did not finish.
     case dirty(version: String, description: String, snapshotID: String?)
+    /// A `restoring` marker: a restore of `snapshotID` after a failed run was interrupted.
+    case interruptedRestore(snapshotID: String?)
     /// A pending migration whose version is lower than the highest applied one.
     case outOfOrder(file: String, version: String, highestApplied: String)
 
@@ -123,6 +125,12 @@ public enum CatalogError: LifeboatError, Equatable {
             return "the database is dirty: migration \(version) (\(description)) failed part-way and is recorded as failed. "
                 + "Put back the snapshot taken before that run with \(restore), "
                 + "or fix the database by hand and run `lifeboat repair`"
+        case .interruptedRestore(let snapshotID):
+            let restore = snapshotID.map { "`lifeboat restore \($0)`" }
+                ?? "`lifeboat restore <snapshot_id>` (see `lifeboat snapshots`)"
+            return "the database is dirty: a restore of snapshot \(snapshotID ?? "(unknown)") after a failed run was interrupted, "
+                + "so the database still holds what that run committed. Finish it with \(restore), "
+                + "or, after reviewing the database by hand, run `lifeboat repair` to keep it as it is"
         case .outOfOrder(let file, let version, let highestApplied):
             return "\(file): migration \(version) is pending but a higher version, \(highestApplied), is already applied; "
                 + "give it a version above \(highestApplied) (rename the file), or pass --allow-out-of-order to apply it anyway"

@@ -32,11 +32,16 @@ public struct MigrationState: Sendable, Equatable {
 public struct HistoryComparison: Sendable {
     /// One state per version found in the files or the history, in version order.
     public let states: [MigrationState]
+    /// The `restoring` marker when a restore after a failed run was interrupted (the database is
+    /// dirty); it is no migration, so it is in no state.
+    public let interruptedRestore: HistoryRecord?
     /// The migrations folder, for messages about missing files.
     private let directory: String
 
-    public init(catalog: MigrationCatalog, history: [HistoryRecord]) {
+    public init(catalog: MigrationCatalog, history allRows: [HistoryRecord]) {
         directory = catalog.directory
+        interruptedRestore = allRows.first(where: \.isRestoringMarker)
+        let history = interruptedRestore == nil ? allRows : allRows.migrationRows
         var records: [MigrationVersion: HistoryRecord] = [:]
         records.reserveCapacity(history.count)
         var unparsable: [HistoryRecord] = []
@@ -109,9 +114,13 @@ public struct HistoryComparison: Sendable {
         states.last(where: { $0.record != nil && $0.record?.status != .failed && MigrationVersion($0.version) != nil })?.version
     }
 
-    /// Throws the first problem with what is already recorded: a failed row (dirty), drift, an
-    /// applied migration whose file is missing. `status` and `verify` use it (exit 3).
+    /// Throws the first problem with what is already recorded: an interrupted restore or a failed
+    /// row (dirty), drift, an applied migration whose file is missing. `status` and `verify` use
+    /// it (exit 3).
     public func validateHistory() throws {
+        if let marker = interruptedRestore {
+            throw CatalogError.interruptedRestore(snapshotID: marker.snapshotID)
+        }
         if let failed = states.first(where: { $0.status == .failed }) {
             throw CatalogError.dirty(version: failed.version, description: failed.description,
                                      snapshotID: failed.record?.snapshotID)

@@ -1,10 +1,13 @@
 /// One row of the history table, exactly the SPEC's columns.
 public struct HistoryRecord: Sendable, Equatable, Codable {
-    /// `applied`, `baseline`, or `failed` (a no-transaction migration that did not finish).
+    /// `applied`, `baseline`, `failed` (a no-transaction migration that did not finish), or
+    /// `restoring` (the marker committed before an automatic or rollback's restore; see
+    /// `HistoryRecord.restoringMarker`).
     public enum Status: String, Sendable, Codable {
         case applied
         case baseline
         case failed
+        case restoring
     }
 
     /// The version as written in the file name (`0002`, not `2`).

@@ -17,7 +17,12 @@ extension Lifeboat {
         defer { engine.close() }
         return try withLock(engine) {
             let table = configuration.historyTable
-            let recorded = Set(try engine.readHistory(table).compactMap { MigrationVersion($0.version) })
+            let history = try engine.readHistory(table)
+            // Half a restore is no state to adopt: finish the restore (or repair) first.
+            if let marker = history.first(where: \.isRestoringMarker) {
+                throw CatalogError.interruptedRestore(snapshotID: marker.snapshotID)
+            }
+            let recorded = Set(history.compactMap { MigrationVersion($0.version) })
             var report = HistoryChangeReport(changes: [], migrations: [])
             try engine.begin()
             do {
@@ -43,7 +48,9 @@ extension Lifeboat {
     }
 
     /// After a reviewed manual fix: re-record checksums from the files (drift) and delete
-    /// `failed` rows, printing each change. Missing files are reported, not changed.
+    /// `failed` rows, printing each change. Missing files are reported, not changed. A `restoring`
+    /// marker (an interrupted restore) is deleted too, saying so: the operator who runs `repair`
+    /// after reviewing the database chooses to keep it as it is rather than finish the restore.
     public func repair() throws -> HistoryChangeReport {
         let (catalog, engine) = try openWithCatalog()
         defer { engine.close() }
@@ -53,6 +60,11 @@ extension Lifeboat {
             var report = HistoryChangeReport(changes: [], migrations: [])
             try engine.begin()
             do {
+                if let marker = comparison.interruptedRestore {
+                    try engine.deleteHistory(version: marker.version, from: table)
+                    report.changes.append("deleted the restoring marker: the interrupted restore of snapshot "
+                        + "\(marker.snapshotID ?? "(unknown)") is abandoned, the database keeps what the failed run committed")
+                }
                 for state in comparison.states {
                     switch state.status {
                     case .drift:

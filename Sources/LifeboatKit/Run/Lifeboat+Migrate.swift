@@ -45,8 +45,12 @@ extension Lifeboat {
         // 4. Snapshot: no backup, no migration.
         if !options.noSnapshot {
             let appliedCount = comparison.states.filter { $0.status == .applied || $0.status == .baseline }.count
-            report.snapshot = try takeSnapshot(of: engine, reason: .migrate, schemaVersion: comparison.currentVersion,
-                                               appliedCount: appliedCount, label: nil)
+            do {
+                report.snapshot = try takeSnapshot(of: engine, reason: .migrate, schemaVersion: comparison.currentVersion,
+                                                   appliedCount: appliedCount, label: nil)
+            } catch let error as LifeboatError {
+                throw SnapshotStepError(error, database: engine.url.redacted, step: "migration")
+            }
         }
 
         // 5. Apply.

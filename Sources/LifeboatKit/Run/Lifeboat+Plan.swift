@@ -46,10 +46,10 @@ extension Lifeboat {
         let runnable = pending.filter { !$0.noTransaction || engine.rehearsesNoTransactionMigrations }
         let table = configuration.historyTable
         let logger = self.logger
-        let outcome = try engine.rehearse(scratch: FileManager.default.temporaryDirectory) { copy in
+        let outcome = try withScratch { scratch in try engine.rehearse(scratch: scratch) { copy in
             var applier = MigrationApplier(engine: copy, table: table, snapshotID: nil, logger: logger)
             return applier.applyEach(runnable)
-        }
+        } }
         report.rehearsed = true
         for index in report.migrations.indices {
             let planned = report.migrations[index]

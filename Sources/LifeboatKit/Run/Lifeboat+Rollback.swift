@@ -25,6 +25,9 @@ extension Lifeboat {
             let table = configuration.historyTable
             var report = MigrateReport(engine: engine.kind.rawValue, database: engine.url.redacted)
             let comparison = HistoryComparison(catalog: catalog, history: try engine.readHistory(table))
+            if let marker = comparison.interruptedRestore {
+                throw CatalogError.interruptedRestore(snapshotID: marker.snapshotID)
+            }
             if let dirty = comparison.states.first(where: { $0.status == .failed }) {
                 throw RollbackError.dirty(version: dirty.version, snapshotID: dirty.record?.snapshotID)
             }
@@ -51,8 +54,12 @@ extension Lifeboat {
                 return report
             }
             if !noSnapshot {
-                report.snapshot = try takeSnapshot(of: engine, reason: .rollback, schemaVersion: comparison.currentVersion,
-                                                   appliedCount: applied.count, label: nil)
+                do {
+                    report.snapshot = try takeSnapshot(of: engine, reason: .rollback, schemaVersion: comparison.currentVersion,
+                                                       appliedCount: applied.count, label: nil)
+                } catch let error as LifeboatError {
+                    throw SnapshotStepError(error, database: engine.url.redacted, step: "rollback")
+                }
             }
             for state in selected {
                 let migration = state.migration!

@@ -157,9 +157,10 @@ extension Lifeboat {
         }
     }
 
-    /// The highest applied or baselined version and the number of such rows.
+    /// The highest applied or baselined version and the number of such rows (a `restoring` marker
+    /// is no migration).
     func currentVersion(of engine: DatabaseEngine) throws -> (String?, Int) {
-        let applied = try engine.readHistory(configuration.historyTable).filter { $0.status != .failed }
+        let applied = try engine.readHistory(configuration.historyTable).filter { $0.status == .applied || $0.status == .baseline }
         return (applied.last?.version, applied.count)
     }
 }

@@ -6,10 +6,6 @@ extension Lifeboat {
     /// The snapshot folder of this configuration.
     public var snapshotStore: SnapshotStore { SnapshotStore(directory: configuration.backupsDirectory) }
 
-    /// Temporary files of engines (a SQLite backup copy, a decompressed restore) go beside the
-    /// snapshots, on the same file system, never in the database's folder.
-    var scratch: URL { URL(fileURLWithPath: configuration.backupsDirectory) }
-
     /// Takes a snapshot of `engine` now.
     /// - Throws: an error of category `.snapshot` (exit 5) whatever went wrong, so a failed
     ///   snapshot always stops a run before any migration.
@@ -22,7 +18,7 @@ extension Lifeboat {
                 identity: engine.identity, schemaVersion: schemaVersion, appliedCount: appliedCount, reason: reason,
                 label: label, compressionLevel: configuration.compressionLevel, engineVersions: try engine.versionInfo(),
                 toolVersion: ToolVersion.current, progress: progress.map { report in { report($0, nil) } },
-                produce: { sink in _ = try engine.writeSnapshot(to: sink, scratch: scratch) })
+                produce: { sink in _ = try withScratch { try engine.writeSnapshot(to: sink, scratch: $0) } })
             logger.info("snapshot \(manifest.id): \(ByteCount.format(manifest.rawBytes)) → \(ByteCount.format(manifest.compressedBytes)) in \(manifest.durationMs) ms")
             return manifest
         } catch let error as LifeboatError where error.category == .snapshot {
@@ -38,15 +34,21 @@ extension Lifeboat {
         let reader = try snapshotStore.openVerified(snapshot, expectedEngine: engine.kind.rawValue)
         defer { reader.close() }
         let source = ProgressSource(reader, total: snapshot.manifest.rawBytes, progress: progress)
-        try engine.restoreSnapshot(from: source, scratch: scratch)
+        try withScratch { try engine.restoreSnapshot(from: source, scratch: $0) }
     }
 
-    /// Step 6: put the pre-run snapshot back after a failed migration.
+    /// Step 6: put the pre-run snapshot back after a failed migration (or a rollback's).
+    ///
+    /// First commits the `restoring` marker (`HistoryRecord.restoringMarker`): the restore replaces
+    /// the database, marker included, but a process killed during it leaves the marker, so the
+    /// next `status` or `migrate` names the snapshot to put back instead of taking the
+    /// half-migrated database for a good one.
     /// - Throws: `SnapshotError`/`EngineError` of category `.snapshot` (exit 5) saying what state
     ///   the database is in when the restore itself fails.
     func restoreAfterFailure(_ manifest: SnapshotManifest, into engine: DatabaseEngine, failure: EngineError) throws {
         do {
             let snapshot = try snapshotStore.resolve(manifest.id, identity: engine.identity)
+            markRestoring(manifest.id, in: engine, failure: failure)
             try restore(snapshot, into: engine)
             logger.info("restored snapshot \(manifest.id) after the failure")
         } catch {
@@ -70,6 +72,18 @@ extension Lifeboat {
         } catch {
             logger.warning("could not delete the unneeded snapshot \(manifest.id): \(EngineError.wrapping(error).description)")
             return false
+        }
+    }
+
+    /// Commits the `restoring` marker for a restore of `snapshotID`. A marker that cannot be
+    /// written (the database refuses writes) does not stop the restore, which is what matters now.
+    private func markRestoring(_ snapshotID: String, in engine: DatabaseEngine, failure: EngineError) {
+        let table = configuration.historyTable
+        do {
+            try engine.ensureHistoryTable(table)
+            try engine.insertHistory(.restoringMarker(snapshotID: snapshotID, failure: failure.description), into: table)
+        } catch {
+            logger.warning("could not record the restoring marker before restoring \(snapshotID): \(EngineError.wrapping(error).description)")
         }
     }
 

@@ -15,7 +15,7 @@ extension Lifeboat {
         var counts: [MigrationState.Status: Int] = [:]
         for state in states { counts[state.status, default: 0] += 1 }
         func count(_ status: MigrationState.Status) -> Int { counts[status, default: 0] }
-        return StatusReport(
+        var report = StatusReport(
             engine: engine.kind.rawValue, database: engine.url.redacted,
             currentVersion: comparison.currentVersion,
             appliedCount: count(.applied) + count(.baseline) + count(.drift),
@@ -23,5 +23,7 @@ extension Lifeboat {
             driftCount: count(.drift), missingCount: count(.missing),
             migrations: states.map(MigrationEntry.init),
             latestSnapshot: try latestSnapshot(of: engine), problem: problem)
+        report.interruptedRestore = comparison.interruptedRestore.map { $0.snapshotID ?? "" }
+        return report
     }
 }

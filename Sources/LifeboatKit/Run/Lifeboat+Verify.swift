@@ -45,6 +45,9 @@ extension Lifeboat {
         let comparison = HistoryComparison(catalog: catalog, history: try engine.readHistory(configuration.historyTable))
         var report = VerifyReport(engine: engine.kind.rawValue, database: engine.url.redacted,
                                   migrations: comparison.states.map(MigrationEntry.init), problems: [], verified: [])
+        if let marker = comparison.interruptedRestore {
+            report.problems.append(CatalogError.interruptedRestore(snapshotID: marker.snapshotID).description)
+        }
         for state in comparison.states {
             switch state.status {
             case .drift:

@@ -90,6 +90,7 @@ public struct Lifeboat: Sendable {
             switch try engine.tryLock(key: key) {
             case .acquired:
                 defer { try? engine.unlock() }
+                tidyBackupsFolder()
                 return try body()
             case .busy(let holder):
                 guard ContinuousClock.now < deadline else {

@@ -13,6 +13,8 @@ public struct StatusReport: Sendable, Codable {
     /// The first problem `migrate` would refuse (drift, a missing file, a dirty database), with
     /// its way out; nil when there is none.
     public var problem: CatalogError?
+    /// The snapshot an interrupted restore was putting back (a `restoring` marker), nil when none.
+    public var interruptedRestore: String?
 
     /// Something is wrong that `migrate` would refuse (exit 3): drift, missing files, a dirty database.
     public var hasProblems: Bool { problem != nil || failedCount + driftCount + missingCount > 0 }
@@ -26,6 +28,7 @@ public struct StatusReport: Sendable, Codable {
         case driftCount = "drift_count"
         case missingCount = "missing_count"
         case latestSnapshot = "latest_snapshot"
+        case interruptedRestore = "interrupted_restore"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -40,5 +43,6 @@ public struct StatusReport: Sendable, Codable {
         try container.encode(missingCount, forKey: .missingCount)
         try container.encode(migrations, forKey: .migrations)
         try container.encode(latestSnapshot, forKey: .latestSnapshot)
+        try container.encode(interruptedRestore, forKey: .interruptedRestore)
     }
 }

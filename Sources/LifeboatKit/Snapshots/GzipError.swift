@@ -50,7 +50,7 @@ public enum GzipError: LifeboatError, Equatable {
         case .writeFailed(let path, let reason):
             return "cannot write '\(path)': \(reason)"
         case .diskFull(let path):
-            return "no space left while writing '\(path)'; free space or point --backups elsewhere"
+            return "no space left (disk full, quota, or file-size limit) while writing '\(path)'; free space, raise the limit, or point --backups elsewhere"
         case .readFailed(let path, let reason):
             return "cannot read '\(path)': \(reason)"
         case .compressionFailed(let reason):

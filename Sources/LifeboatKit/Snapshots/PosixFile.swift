@@ -16,7 +16,8 @@ struct PosixFailure: Error {
 
     var reason: String { "\(operation) failed: \(describeErrno(code))" }
     /// The device is full or the quota is used up: worth its own message.
-    var isNoSpace: Bool { code == ENOSPC || code == EDQUOT }
+    /// A full device, a quota, or a file-size limit (`EFBIG`: `ulimit -f`, with `SIGXFSZ` ignored).
+    var isNoSpace: Bool { code == ENOSPC || code == EDQUOT || code == EFBIG }
 }
 
 /// Thin wrappers over the POSIX file calls the snapshot code needs, each retrying on EINTR and

@@ -30,22 +30,28 @@ extension SnapshotStore {
         try syncFolder()
     }
 
-    /// Deletes what interrupted snapshots leave behind, for every database in the folder:
-    /// engines' scratch files (`.lifeboat-scratch-…`), temporary files (`.<id>.….partial`) and payloads (`<id>.….gz`) with no `<id>.json` beside them.
+    /// Deletes what interrupted snapshots and killed runs leave behind, for every database in the
+    /// folder: the scratch folders of dead runs (`ScratchFolder.removeDead`), engines' scratch
+    /// files and passfiles or `pg_dump` error logs of earlier versions (`.lifeboat-scratch-…`,
+    /// `lifeboat-pgpass-…`, `lifeboat-….stderr`), temporary files (`.<id>.….partial`) and payloads
+    /// (`<id>.….gz`) with no `<id>.json` beside them.
     ///
-    /// Only files named like snapshot files are touched. A payload whose manifest exists but does not
+    /// Only files named like those are touched. A payload whose manifest exists but does not
     /// parse is kept: it may be a damaged but recoverable backup, and a person should decide.
-    /// Callers hold the run's lock, so no snapshot is being written meanwhile.
+    /// Callers hold their database's run lock; a run of *another* database sharing the folder may
+    /// be writing, so a `.partial` file whose writer still holds its `flock` is left alone, and
+    /// so is an orphan payload younger than `minimumAge` seconds (its manifest may be on its way).
     /// - Returns: the file names removed, sorted.
     /// - Throws: `SnapshotError.cannotRead` / `.cannotWrite`.
-    public func removeLeftovers() throws -> [String] {
+    public func removeLeftovers(minimumAge: TimeInterval = 0) throws -> [String] {
+        var removed = ScratchFolder.removeDead(in: directory)
         let names = try entries()
         let present = Set(names)
-        var removed: [String] = []
         for name in names.sorted() {
             // Engines' temporary files (a SQLite backup copy, a decompressed restore, and SQLite's
-            // journals beside them) left by a killed run.
-            if name.hasPrefix(Self.scratchPrefix) {
+            // journals beside them) and secrets or logs of children, left by earlier versions.
+            if name.hasPrefix(Self.scratchPrefix) || name.hasPrefix("lifeboat-pgpass-")
+                || (name.hasPrefix("lifeboat-") && name.hasSuffix(".stderr")) {
                 try remove(path(name))
                 removed.append(name)
                 continue
@@ -54,11 +60,26 @@ extension SnapshotStore {
             let isTemporary = name.hasPrefix(".") && name.hasSuffix(Self.partialSuffix)
             let isOrphanPayload = !name.hasPrefix(".") && name.hasSuffix(".gz") && !present.contains(id.rawValue + ".json")
             guard isTemporary || isOrphanPayload else { continue }
+            if isTemporary, isBeingWritten(path(name)) { continue }
+            if isOrphanPayload, minimumAge > 0, let modified = modificationDate(path(name)),
+               Date().timeIntervalSince(modified) < minimumAge { continue }
             try remove(path(name))
             removed.append(name)
         }
         if !removed.isEmpty { try syncFolder() }
-        return removed
+        return removed.sorted()
+    }
+
+    /// Whether a live writer holds the `flock` that `write` keeps on its temporary files.
+    private func isBeingWritten(_ path: String) -> Bool {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return flock(descriptor, LOCK_EX | LOCK_NB) != 0
+    }
+
+    private func modificationDate(_ path: String) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
     }
 
     private func remove(_ path: String) throws {

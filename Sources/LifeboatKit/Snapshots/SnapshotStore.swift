@@ -166,6 +166,8 @@ public struct SnapshotStore: Sendable {
             let temp = path(".\(id.rawValue).\(ext).gz" + Self.partialSuffix)
             do {
                 let fd = try PosixFile.open(temp, flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
+                // Held until the file is closed: leftovers cleanup of another run leaves it alone.
+                _ = flock(fd, LOCK_EX | LOCK_NB)
                 // The mode passed to open goes through the umask; make it exactly 0600.
                 if fchmod(fd, 0o600) != 0 {
                     let code = errno
@@ -196,6 +198,7 @@ public struct SnapshotStore: Sendable {
             throw SnapshotError.cannotWrite(path: path, reason: error.reason)
         }
         do {
+            _ = flock(fd, LOCK_EX | LOCK_NB)
             if fchmod(fd, 0o600) != 0 { throw PosixFailure(operation: "fchmod", code: errno) }
             // A typed-throws closure here crashes the 6.3 compiler; the error is still a PosixFailure.
             try contents.withUnsafeBytes { bytes in try PosixFile.writeAll(fd, bytes) }
