@@ -5,9 +5,10 @@ cd "$(dirname "$0")/.."
 
 usage() {
     cat <<'USAGE'
-Usage: scripts/bench.sh [-h] [catalog|snapshot|postgres|all]
+Usage: scripts/bench.sh [-h] [catalog|statements|snapshot|postgres|all]
 
   catalog   parse and validate a folder of 10,000 migration files (`lifeboat status`)
+  statements  SQLite: `lifeboat migrate` of a 1 MB and an 8 MB file of INSERTs; the ratio (linear: ~8)
   snapshot  SQLite: `lifeboat snapshot`/`restore` of a ~256 MB database vs sqlite3 .backup + gzip / pigz,
             gunzip + integrity_check; peak RSS for 64 MB and 256 MB databases
   postgres  PostgreSQL: snapshot/restore vs pg_dump -Fc / pg_restore on pgbench -s 16; 1,000 migrations
@@ -21,9 +22,9 @@ USAGE
 
 case "${1:-all}" in
     -h|--help) usage ;;
-    catalog|snapshot|postgres) exec bash "scripts/bench/$1.sh" "${@:2}" ;;
+    catalog|statements|snapshot|postgres) exec bash "scripts/bench/$1.sh" "${@:2}" ;;
     all)
-        for part in catalog snapshot postgres; do
+        for part in catalog statements snapshot postgres; do
             bash "scripts/bench/$part.sh"
         done
         ;;

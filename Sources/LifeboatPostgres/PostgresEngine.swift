@@ -237,6 +237,12 @@ public final class PostgresEngine: DatabaseEngine {
     /// A pending `BEGIN` goes in front of the script, in the same query and on the same line (so
     /// error positions and lines only shift by its length, which is taken off again).
     public func execute(_ script: SQLScript) throws {
+        // libpq takes a C string: a NUL would silently end the script there (the catalog refuses
+        // such files; this keeps any other caller from running half a script).
+        if let offset = script.text.utf8.firstIndex(of: 0).map({ script.text.utf8.distance(from: script.text.utf8.startIndex, to: $0) }) {
+            throw EngineError.statementFailed(message: "a NUL byte at byte \(offset) of the SQL text; the rest would not run",
+                                              file: script.file, line: script.line(atUTF8Offset: offset), statement: nil)
+        }
         if !pendingStatements.isEmpty { try sendPending() }
         let prefix = pendingBegin.map { $0 + ";" } ?? ""
         pendingBegin = nil

@@ -25,6 +25,8 @@ struct PostgresConformanceTests {
     @Test func baselineAndRepair() throws { try suite.baselineAndRepair() }
     @Test func atomicRunIsAllOrNothing() throws { try suite.atomicRunIsAllOrNothing() }
     @Test func failedSnapshotStopsTheRun() throws { try suite.failedSnapshotStopsTheRun() }
+    @Test func refusedFilesChangeNothing() throws { try suite.refusedFilesChangeNothing() }
+    @Test func commentOnlyUpIsANoOp() throws { try suite.commentOnlyUpIsANoOp() }
 }
 
 /// The witness itself: a fingerprint that missed a change would make every "unchanged" check above

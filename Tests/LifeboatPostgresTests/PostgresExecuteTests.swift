@@ -26,6 +26,19 @@ struct PostgresExecuteTests {
         }
     }
 
+    @Test("a script with a NUL byte is refused before anything is sent, not cut at the NUL")
+    func nulByte() throws {
+        try TestDatabase.with { database in
+            let engine = try database.open()
+            defer { engine.close() }
+            let error = #expect(throws: EngineError.self) {
+                try engine.execute(SQLScript("CREATE TABLE before_nul (id int);\n\u{0}CREATE TABLE after_nul (id int);", file: "m/0001_x.sql"))
+            }
+            #expect(error?.description.contains("m/0001_x.sql:2") == true, "\(String(describing: error))")
+            #expect(try engine.value("SELECT to_regclass('before_nul') IS NULL") == "t")
+        }
+    }
+
     @Test("a syntax error on line 7 of a file whose section starts at line 3 is reported at line 7")
     func syntaxErrorLine() throws {
         try TestDatabase.with { database in

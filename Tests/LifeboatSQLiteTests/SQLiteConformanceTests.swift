@@ -24,4 +24,6 @@ import Testing
     @Test func baselineAndRepair() throws { try suite.baselineAndRepair() }
     @Test func atomicRunIsAllOrNothing() throws { try suite.atomicRunIsAllOrNothing() }
     @Test func failedSnapshotStopsTheRun() throws { try suite.failedSnapshotStopsTheRun() }
+    @Test func refusedFilesChangeNothing() throws { try suite.refusedFilesChangeNothing() }
+    @Test func commentOnlyUpIsANoOp() throws { try suite.commentOnlyUpIsANoOp() }
 }
