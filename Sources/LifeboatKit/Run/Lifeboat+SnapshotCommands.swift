@@ -125,7 +125,7 @@ extension Lifeboat {
                 // restore itself checks everything before it changes the database.
                 do {
                     defer { reader.close() }
-                    try engine.checkSnapshot(from: reader, scratch: scratch)
+                    try withScratch { try engine.checkSnapshot(from: reader, scratch: $0) }
                 } catch {
                     let reason = (error as? LifeboatError)?.description ?? String(describing: error)
                     throw EngineError.snapshotFailed("snapshot \(stored.id) is damaged: \(reason); the database is unchanged and no safety snapshot was taken; choose another snapshot")
