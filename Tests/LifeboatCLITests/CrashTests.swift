@@ -9,20 +9,21 @@ import Testing
 /// row does), nothing in the backups folder others can read and no passfile, and every
 /// interrupted state (the `restoring` marker) named by `status` (exit 3) with a way out that works.
 ///
-/// `LIFEBOAT_CRASH_TRIALS` sets the trials per phase (default 5); the counts by phase and by the
+/// `LIFEBOAT_CRASH_TRIALS` sets the trials per phase (default 4); the counts by phase and by the
 /// state each kill left are printed.
 @Suite(.serialized) struct CrashTests {
     static let tally = CrashTrials.Tally(engine: "sqlite")
     static let versions = ["0002", "0003", "0004", "0005"]
 
     /// A workspace with a large first migration and four that copy from it, at version 0001.
-    final class Bench {
+    final class Bench: CrashBench {
         let workspace: Workspace
         let template: URL
+        var trialVersions: [String] { CrashTests.versions }
         init(broken: Bool) throws {
             workspace = try Workspace(exampleMigrations: false)
             try workspace.write("migrations/0001_bulk.sql", """
-                CREATE TABLE bulk AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 50000)
+                CREATE TABLE bulk AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 30000)
                 SELECT x, hex(randomblob(40)) AS pad FROM c;
                 """)
             for (index, version) in CrashTests.versions.enumerated() {
@@ -38,10 +39,6 @@ import Testing
 
         var environment: [String: String] {
             ChildProcess.environment(dropping: { $0 == "DATABASE_URL" || $0.hasPrefix("LIFEBOAT_") }, adding: ["LIFEBOAT_KEEP": "1000"])
-        }
-
-        func lifeboat(_ arguments: String...) throws -> LifeboatBinary.Result {
-            try LifeboatBinary.run(arguments, in: workspace.root, environment: ["LIFEBOAT_KEEP": "1000"])
         }
 
         /// Saves the database and the backups folder as the state every trial starts from.
@@ -70,7 +67,7 @@ import Testing
 
         /// Runs the command, killed `delay` seconds after `trigger` (or the start); never for `.infinity`.
         func run(_ arguments: [String], killingAfter delay: Double,
-                 trigger: (() -> Bool)? = nil) throws -> (killed: Bool, seconds: Double, exitCode: Int32) {
+                 trigger: (() -> Bool)?) throws -> (killed: Bool, seconds: Double, exitCode: Int32) {
             try CrashTrials.run(killingAfter: delay, trigger: trigger, LifeboatBinary.path, arguments, in: workspace.root,
                                 environment: environment)
         }
@@ -91,64 +88,34 @@ import Testing
             return false
         }
 
-        /// Every check after a kill; returns the applied versions among 0002…0005 and the marker's snapshot.
-        func check(_ label: String) throws -> (applied: [String], marker: String?) {
+        var backups: URL { workspace.root.appendingPathComponent("backups") }
+        var secret: String? { nil }
+
+        func lifeboat(_ arguments: [String]) throws -> (exitCode: Int32, stdout: String, stderr: String) {
+            let result = try LifeboatBinary.run(arguments, in: workspace.root, environment: ["LIFEBOAT_KEEP": "1000"])
+            return (result.exitCode, result.stdout, result.stderr)
+        }
+
+        /// `PRAGMA integrity_check` (which also rolls back a hot journal a kill left), then the
+        /// history and the tables, all with `sqlite3`.
+        func inspect(_ label: String) throws -> (history: [[String]], tables: Set<String>) {
             #expect(try sqlite("PRAGMA integrity_check") == ["ok"], "\(label): corrupt")
             let rows = try sqlite("SELECT version || '|' || status || '|' || coalesce(snapshot_id, '') FROM lifeboat_history ORDER BY version")
                 .map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
-            let tables = Set(try sqlite("SELECT name FROM sqlite_master WHERE type = 'table'"))
-            let applied = rows.filter { $0[1] == "applied" }.map { $0[0] }
-            #expect(applied.contains("0001") && tables.contains("bulk"), "\(label): 0001 lost: \(rows)")
-            for version in CrashTests.versions {
-                #expect(applied.contains(version) == tables.contains("t\(version)"), "\(label): history \(rows) against tables \(tables.sorted())")
-            }
-            #expect(!tables.contains("t0006") && !rows.contains { $0[0] == "0006" }, "\(label): the failing migration left something")
-            #expect(!rows.contains { $0[1] == "failed" }, "\(label): \(rows)")
-            let problems = CrashTrials.auditBackups(workspace.root.appendingPathComponent("backups"))
-            #expect(problems.isEmpty, "\(label): \(problems)")
-
-            let marker = rows.first { $0[1] == "restoring" }.map { $0[2] }
-            let status = try lifeboat("status", "--format", "json")
-            if let marker {
-                #expect(status.exitCode == 3, "\(label): status with a restoring marker: \(status.stdout)")
-                let json = try status.json()
-                #expect(json["interrupted_restore"] as? String == marker, "\(label): \(status.stdout)")
-                #expect(((json["error"] as? [String: Any])?["message"] as? String)?.contains("lifeboat restore \(marker)") == true)
-            } else {
-                #expect(status.exitCode == 0, "\(label): \(status.stdout)")
-            }
-            return (applied.filter { CrashTests.versions.contains($0) }, marker)
-        }
-
-        /// The way out `status` names: `restore <id>` brings the database back to 0001, marker gone.
-        func takeTheWayOut(_ marker: String, _ label: String) throws {
-            let restored = try lifeboat("restore", marker, "--yes", "--no-safety-snapshot")
-            #expect(restored.exitCode == 0, "\(label): \(restored.stderr)")
-            let after = try check(label + " after restore")
-            #expect(after.applied.isEmpty && after.marker == nil, "\(label): \(after)")
+            return (rows, Set(try sqlite("SELECT name FROM sqlite_master WHERE type = 'table'")))
         }
     }
 
     @Test("kill -9 during migrate: never corrupt, history equals effects")
     func killDuringMigrate() throws {
         let bench = try Bench(broken: false)
-        #expect(try bench.lifeboat("migrate", "--target", "0001").exitCode == 0)
+        #expect(try bench.lifeboat(["migrate", "--target", "0001"]).exitCode == 0)
         try bench.saveTemplate()
-        let calibration = try bench.run(["migrate", "--target", "0005"], killingAfter: .infinity)
+        let calibration = try bench.run(["migrate", "--target", "0005"], killingAfter: .infinity, trigger: nil)
         #expect(calibration.exitCode == 0)
-        for trial in 0..<CrashTrials.perPhase(default: 5) {
+        for trial in 0..<CrashTrials.perPhase(default: 4) {
             try bench.resetToTemplate()
-            // Odd trials: anywhere in the run (mostly the snapshot); even ones: once the migrations run.
-            let before = bench.manifestCount()
-            let outcome = trial % 2 == 1
-                ? try bench.run(["migrate", "--target", "0005"], killingAfter: Double.random(in: 0...calibration.seconds))
-                : try bench.run(["migrate", "--target", "0005"], killingAfter: Double.random(in: 0...0.3),
-                                trigger: { bench.manifestCount() > before })
-            let state = try bench.check("migrate trial \(trial)")
-            #expect(state.marker == nil)
-            Self.tally.record(phase: "migrate", state: !outcome.killed ? "finished"
-                              : state.applied.isEmpty ? "killed-before-any-applied"
-                              : state.applied.count == Self.versions.count ? "killed-after-all-applied" : "killed-part-applied")
+            try bench.migrateTrial(trial, runSeconds: calibration.seconds, tally: Self.tally)
         }
         print(Self.tally.summary)
     }
@@ -156,23 +123,14 @@ import Testing
     @Test("kill -9 during the automatic restore after a failed run: the restoring marker is named by status, and restore clears it")
     func killDuringAutomaticRestore() throws {
         let bench = try Bench(broken: true)
-        #expect(try bench.lifeboat("migrate", "--target", "0001").exitCode == 0)
+        #expect(try bench.lifeboat(["migrate", "--target", "0001"]).exitCode == 0)
         try bench.saveTemplate()
-        let calibration = try bench.run(["migrate"], killingAfter: .infinity)
+        let calibration = try bench.run(["migrate"], killingAfter: .infinity, trigger: nil)
         #expect(calibration.exitCode == 1)
-        for trial in 0..<CrashTrials.perPhase(default: 5) {
+        for trial in 0..<CrashTrials.perPhase(default: 4) {
             try bench.resetToTemplate()
             // Killed while the snapshot is put back: its decompressed copy exists, then it goes in.
-            let outcome = try bench.run(["migrate"], killingAfter: Double.random(in: 0...0.15), trigger: bench.restoreUnderWay)
-            let label = "automatic restore trial \(trial)"
-            let state = try bench.check(label)
-            if let marker = state.marker {
-                Self.tally.record(phase: "auto-restore", state: "killed-during-restore")
-                try bench.takeTheWayOut(marker, label)
-            } else {
-                Self.tally.record(phase: "auto-restore", state: !outcome.killed ? "finished"
-                                  : state.applied.isEmpty ? "killed-at-start-or-after-restore" : "killed-before-restore")
-            }
+            try bench.automaticRestoreTrial(trial, window: 0.08, underWay: bench.restoreUnderWay, tally: Self.tally)
         }
         print(Self.tally.summary)
     }
@@ -180,23 +138,18 @@ import Testing
     @Test("kill -9 during restore: the database is the old one or the restored one, never between")
     func killDuringRestore() throws {
         let bench = try Bench(broken: false)
-        #expect(try bench.lifeboat("migrate", "--target", "0001").exitCode == 0)
-        let snapshot = try bench.lifeboat("snapshot", "--format", "json")
-        let id = try #require((try snapshot.json()["snapshot"] as? [String: Any])?["id"] as? String)
-        #expect(try bench.lifeboat("migrate", "--target", "0005").exitCode == 0)
+        #expect(try bench.lifeboat(["migrate", "--target", "0001"]).exitCode == 0)
+        let snapshot = try bench.lifeboat(["snapshot", "--format", "json"])
+        let json = try JSONSerialization.jsonObject(with: Data(snapshot.stdout.utf8)) as? [String: Any]
+        let id = try #require((json?["snapshot"] as? [String: Any])?["id"] as? String)
+        #expect(try bench.lifeboat(["migrate", "--target", "0005"]).exitCode == 0)
         try bench.saveTemplate()
-        let calibration = try bench.run(["restore", id, "--yes"], killingAfter: .infinity)
+        let calibration = try bench.run(["restore", id, "--yes"], killingAfter: .infinity, trigger: nil)
         #expect(calibration.exitCode == 0)
-        for trial in 0..<CrashTrials.perPhase(default: 5) {
+        for trial in 0..<CrashTrials.perPhase(default: 4) {
             try bench.resetToTemplate()
-            // Odd trials: anywhere (mostly the safety snapshot); even ones: once the restore is under way.
-            let outcome = trial % 2 == 1
-                ? try bench.run(["restore", id, "--yes"], killingAfter: Double.random(in: 0...calibration.seconds))
-                : try bench.run(["restore", id, "--yes"], killingAfter: Double.random(in: 0...0.15), trigger: bench.restoreUnderWay)
-            let state = try bench.check("restore trial \(trial)")
-            #expect(state.applied.isEmpty || state.applied == Self.versions, "restore trial \(trial): half restored: \(state.applied)")
-            Self.tally.record(phase: "restore", state: !outcome.killed ? "finished"
-                              : state.applied.isEmpty ? "killed-after-restore" : "killed-before-restore")
+            try bench.restoreTrial(trial, snapshot: id, runSeconds: calibration.seconds, window: 0.15,
+                                   underWay: bench.restoreUnderWay, tally: Self.tally)
         }
         print(Self.tally.summary)
     }
