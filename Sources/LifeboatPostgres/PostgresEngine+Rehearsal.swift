@@ -4,6 +4,7 @@ import LifeboatKit
 extension PostgresEngine {
     /// `CREATE INDEX CONCURRENTLY` and friends cannot run inside the rehearsal's transaction.
     public var rehearsesNoTransactionMigrations: Bool { false }
+    public var rehearsesOnACopy: Bool { false }
 
     /// Rehearses on this connection inside one transaction that is always rolled back; each
     /// migration's own transaction becomes a savepoint in it. The session's `lock_timeout` applies,

@@ -43,7 +43,8 @@ extension PostgresEngine {
         } catch {
             if connection.transactionState != .idle { _ = try? connection.execute("ROLLBACK") }
             try? applySessionSettings()
-            let reason = (error as? EngineError)?.description ?? "\(error)"
+            var reason = (error as? EngineError)?.description ?? "\(error)"
+            if Self.isLockTimeout(error), let holders = lockHoldersExplanation() { reason += "\n" + holders }
             throw EngineError.snapshotFailed("restore failed and was rolled back; the database is unchanged: \(reason)")
         }
         // The dump set session settings (search_path, lock_timeout, …) that outlive its transaction.

@@ -36,10 +36,11 @@ final class SQLiteConnection {
     /// `message` with the operating system's reason when `code` is an I/O error or a full disk.
     func describe(_ message: String, code: Int32) -> String {
         let system = sqlite3_system_errno(handle)
-        guard code & 0xff == SQLITE_IOERR || code & 0xff == SQLITE_FULL, system != 0 else { return message }
-        let hint = system == EFBIG || system == ENOSPC || system == EDQUOT
-            ? "; free space or raise the file-size limit (ulimit -f)" : ""
-        return "\(message) (\(String(cString: strerror(system)))\(hint))"
+        let full = code & 0xff == SQLITE_FULL || [EFBIG, ENOSPC, EDQUOT].contains(system)
+        guard code & 0xff == SQLITE_IOERR || full else { return message }
+        let parts = [system != 0 ? String(cString: strerror(system)) : nil,
+                     full ? "free space or raise the file-size limit (ulimit -f)" : nil].compactMap { $0 }
+        return parts.isEmpty ? message : "\(message) (\(parts.joined(separator: "; ")))"
     }
 
     /// Runs SQL that Lifeboat wrote itself (no rows expected); throws with SQLite's message.

@@ -3,6 +3,7 @@ import LifeboatKit
 
 extension SQLiteEngine {
     public var rehearsesNoTransactionMigrations: Bool { true }
+    public var rehearsesOnACopy: Bool { true }
 
     /// Rehearses on a copy made with the backup API in `scratch`; the copy is deleted afterwards,
     /// whatever happens, and the target is only read. The copy is created 0600 before SQLite

@@ -2,10 +2,10 @@ import Foundation
 import TestSupport
 import Testing
 
-/// SPEC "Snapshots" (v2): hitting a file-size limit (`SIGXFSZ`) is an ordinary error — exit 5
-/// before any migration, with a message that says the database was not changed — never a kill by
-/// signal (exit 153, no message). Through the real binary under `ulimit -f` (a full disk cannot be
-/// faked without root: a tmpfs mount needs it; EFBIG and ENOSPC take the same path).
+/// SPEC "Snapshots" (v2): hitting a file-size limit (`SIGXFSZ`) or a full disk is an ordinary error
+/// — exit 5 before any migration, with a message that says the database was not changed — never a
+/// kill by signal (exit 153, no message). Through the real binary under `ulimit -f`, and with the
+/// backups folder on a 256 KiB tmpfs where mounting one is allowed (root; skipped elsewhere).
 @Suite struct FileSizeLimitTests {
     /// `lifeboat arguments…` in `workspace` under `ulimit -f blocks` (1 KiB blocks).
     static func underLimit(_ blocks: Int, _ workspace: Workspace, _ arguments: String...) throws -> ChildProcessResult {
@@ -56,5 +56,39 @@ import Testing
         #expect(try Self.sqlite(workspace, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master ORDER BY name)") == before)
         #expect(try Self.sqlite(workspace, "SELECT count(*) FROM lifeboat_history") == history)
         #expect(try Self.sqlite(workspace, "PRAGMA integrity_check") == "ok")
+    }
+
+    /// Whether this process may mount a tmpfs (root in a container or VM that allows it).
+    static let canMountTmpfs: Bool = {
+        guard getuid() == 0 else { return false }
+        let probe = FileManager.default.temporaryDirectory.appendingPathComponent("lifeboat-tmpfs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: probe) }
+        guard (try? FileManager.default.createDirectory(at: probe, withIntermediateDirectories: true)) != nil,
+              let mounted = try? ChildProcess.run(URL(fileURLWithPath: "/bin/mount"), ["-t", "tmpfs", "-o", "size=64k", "tmpfs", probe.path]),
+              mounted.exitCode == 0 else { return false }
+        _ = try? ChildProcess.run(URL(fileURLWithPath: "/bin/umount"), [probe.path])
+        return true
+    }()
+
+    @Test("migrate with the backups folder on a full disk exits 5 before any migration, saying so; the database is unchanged",
+          .enabled(if: canMountTmpfs))
+    func migrateOnFullDisk() throws {
+        let workspace = try Self.bigDatabase()
+        try workspace.write("migrations/0008_more.sql", "CREATE TABLE more (id INTEGER);\n")
+        let backups = workspace.path("full-backups")
+        try FileManager.default.createDirectory(atPath: backups, withIntermediateDirectories: true)
+        let mounted = try ChildProcess.run(URL(fileURLWithPath: "/bin/mount"), ["-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", backups])
+        try #require(mounted.exitCode == 0, "\(mounted.stderr)")
+        defer { _ = try? ChildProcess.run(URL(fileURLWithPath: "/bin/umount"), [backups]) }
+        let before = try Self.sqlite(workspace, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master ORDER BY name)")
+
+        let result = try workspace.run("migrate", "--backups", backups)
+        #expect(result.exitCode == 5, "exit \(result.exitCode): \(result.stderr)")
+        #expect(result.stderr.contains("disk is full") && result.stderr.contains("free space"), "\(result.stderr)")
+        #expect(result.stderr.contains("No migration ran"), "\(result.stderr)")
+        #expect(try Self.sqlite(workspace, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master ORDER BY name)") == before)
+        #expect(try Self.sqlite(workspace, "PRAGMA integrity_check") == "ok")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: backups).filter { !$0.hasPrefix(".") }.isEmpty,
+                "no partial snapshot left on the full disk")
     }
 }

@@ -76,6 +76,9 @@ public protocol DatabaseEngine: AnyObject {
     /// Whether a rehearsal can also run no-transaction migrations (SQLite's copy can; a PostgreSQL
     /// rehearsal inside one transaction cannot run `CREATE INDEX CONCURRENTLY`).
     var rehearsesNoTransactionMigrations: Bool { get }
+    /// Whether a rehearsal writes a copy of the database into `scratch` (SQLite) or needs no file
+    /// at all (PostgreSQL), so `plan` creates a scratch folder only when it is used.
+    var rehearsesOnACopy: Bool { get }
 
     /// Closes the connection; the engine is unusable afterwards.
     func close()

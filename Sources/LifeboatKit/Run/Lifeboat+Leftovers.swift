@@ -13,9 +13,10 @@ extension Lifeboat {
     }
 
     /// Called with the run lock held by every writing command: warns when the backups folder is
-    /// open to others, and removes what dead runs left (scratch folders, partial snapshots, old
-    /// passfiles). Never fails the command: what cannot be removed now is removed next time.
-    func tidyBackupsFolder() {
+    /// open to others, and (with `removeLeftovers`) removes what dead runs left (scratch folders,
+    /// partial snapshots, old passfiles). Never fails the command: what cannot be removed now is
+    /// removed next time.
+    func tidyBackupsFolder(removeLeftovers: Bool = true) {
         let directory = snapshotStore.directory
         var info = stat()
         guard stat(directory, &info) == 0 else { return }  // not created yet: nothing to tidy
@@ -23,6 +24,7 @@ extension Lifeboat {
         if mode & 0o077 != 0 {
             logger.warning("the backups folder \(directory) can be \(mode & 0o022 != 0 ? "written" : "read") by other users (mode \(String(mode, radix: 8))) and holds whole copies of the database; make it private with `chmod 700 \(directory)`")
         }
+        guard removeLeftovers else { return }
         do {
             // Orphan payloads of another database's run may be a moment from their manifest.
             let removed = try snapshotStore.removeLeftovers(minimumAge: 60)

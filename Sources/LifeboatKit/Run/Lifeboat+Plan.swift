@@ -46,10 +46,15 @@ extension Lifeboat {
         let runnable = pending.filter { !$0.noTransaction || engine.rehearsesNoTransactionMigrations }
         let table = configuration.historyTable
         let logger = self.logger
-        let outcome = try withScratch { scratch in try engine.rehearse(scratch: scratch) { copy in
-            var applier = MigrationApplier(engine: copy, table: table, snapshotID: nil, logger: logger)
-            return applier.applyEach(runnable)
-        } }
+        let rehearsal = { (scratch: URL) in
+            try engine.rehearse(scratch: scratch) { copy in
+                var applier = MigrationApplier(engine: copy, table: table, snapshotID: nil, logger: logger)
+                return applier.applyEach(runnable)
+            }
+        }
+        // The copy is the whole database: only ever in a private scratch folder under the backups.
+        let outcome = engine.rehearsesOnACopy ? try withScratch(rehearsal)
+            : try rehearsal(URL(fileURLWithPath: configuration.backupsDirectory))
         report.rehearsed = true
         for index in report.migrations.indices {
             let planned = report.migrations[index]

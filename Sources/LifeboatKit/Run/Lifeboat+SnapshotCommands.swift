@@ -150,7 +150,7 @@ extension Lifeboat {
         let keep = keep ?? configuration.keep
         let engine = try openEngine()
         defer { engine.close() }
-        return try withLock(engine) {
+        return try withLock(engine, tidy: false) {
             let removed = try snapshotStore.prune(keep: keep, identity: engine.identity)
             let leftovers = try snapshotStore.removeLeftovers()
             return PruneReport(removed: removed, leftovers: leftovers, kept: keep)

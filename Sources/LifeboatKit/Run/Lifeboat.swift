@@ -80,9 +80,11 @@ public struct Lifeboat: Sendable {
         }
     }
 
-    /// Runs `body` while holding the run lock, polling until `--lock-timeout`.
+    /// Runs `body` while holding the run lock, polling until `--lock-timeout`. Every writing
+    /// command runs under it, so it first removes the leftovers of dead runs (`tidyBackupsFolder`);
+    /// `prune`, which removes and reports them itself, passes `tidy: false`.
     /// - Throws: `RunError.lockTimeout` (exit 4) naming the holder when the engine can tell.
-    func withLock<T>(_ engine: DatabaseEngine, _ body: () throws -> T) throws -> T {
+    func withLock<T>(_ engine: DatabaseEngine, tidy: Bool = true, _ body: () throws -> T) throws -> T {
         let key = configuration.historyTable.name
         let deadline = ContinuousClock.now + .milliseconds(Int(configuration.lockTimeout * 1000))
         var announced = false
@@ -90,7 +92,7 @@ public struct Lifeboat: Sendable {
             switch try engine.tryLock(key: key) {
             case .acquired:
                 defer { try? engine.unlock() }
-                tidyBackupsFolder()
+                tidyBackupsFolder(removeLeftovers: tidy)
                 return try body()
             case .busy(let holder):
                 guard ContinuousClock.now < deadline else {

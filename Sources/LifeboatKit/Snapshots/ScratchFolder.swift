@@ -98,6 +98,7 @@ public final class ScratchFolder: @unchecked Sendable {
                 removed.append(folderName + "/" + name)
             }
         }
+        rmdir(root.path)  // only when empty: no live run uses it
         return removed
     }
 
