@@ -19,7 +19,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds to wait for another run's lock; 0 fails at once (env LIFEBOAT_LOCK_TIMEOUT; default 60).", valueName: "seconds"))
     var lockTimeout: String?
 
-    @Option(help: ArgumentHelp("Snapshots kept per database after a successful run (env LIFEBOAT_KEEP; default 10).", valueName: "n"))
+    // Unconditional: `--keep -1` must reach the check that says "≥ 0", not read as a flag.
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Snapshots kept per database after a successful run (env LIFEBOAT_KEEP; default 10).", valueName: "n"))
     var keep: String?
 
     @Option(help: ArgumentHelp("zlib level 1-9 for snapshots (env LIFEBOAT_COMPRESSION_LEVEL; default 6).", valueName: "n"))

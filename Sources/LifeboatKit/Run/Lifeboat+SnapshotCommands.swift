@@ -47,8 +47,11 @@ extension Lifeboat {
 
     /// `lifeboat snapshots`: complete snapshots of this database (or of every database with
     /// `all`), newest first. Needs no connection.
+    /// - Throws: `ConfigurationError.databaseFileMissing` (exit 2) for a SQLite target that does
+    ///   not exist (a mistyped path would otherwise list nothing, as if it had no snapshots).
     public func snapshots(all: Bool) throws -> [SnapshotManifest] {
-        try snapshotStore.list(identity: all ? nil : configuration.databaseURL.identity)
+        if !all { try requireExistingDatabase() }
+        return try snapshotStore.list(identity: all ? nil : configuration.databaseURL.identity)
     }
 
     /// `lifeboat restore`: verify the snapshot (manifest, engine, SHA-256) before anything else,
@@ -59,7 +62,8 @@ extension Lifeboat {
     ///   fails, the database unchanged.
     public func restore(_ reference: String, safetySnapshot: Bool = true) throws -> RestoreReport {
         let started = ContinuousClock.now
-        let engine = try openEngine()
+        // A deleted SQLite file may be recreated from its snapshot (SPEC).
+        let engine = try openEngine(creating: true)
         defer { engine.close() }
         return try withLock(engine) {
             let stored = try snapshotStore.resolve(reference, identity: engine.identity)

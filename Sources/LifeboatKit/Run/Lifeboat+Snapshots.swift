@@ -15,19 +15,24 @@ extension Lifeboat {
     ///   snapshot always stops a run before any migration.
     func takeSnapshot(of engine: DatabaseEngine, reason: SnapshotReason, schemaVersion: String?, appliedCount: Int,
                       label: String?) throws -> SnapshotManifest {
-        let progress = self.progress
+        // A SQLite snapshot's payload is the database file: its size is the total to expect.
+        let total = engine.kind == .sqlite ? engine.url.path.flatMap(Self.fileSize) : nil
+        let counter = ProgressCounter(self.progress, phase: .snapshot, total: total)
         do {
             let manifest = try snapshotStore.write(
                 engine: engine.kind.rawValue, extension: engine.snapshotExtension, database: engine.url.redacted,
                 identity: engine.identity, schemaVersion: schemaVersion, appliedCount: appliedCount, reason: reason,
                 label: label, compressionLevel: configuration.compressionLevel, engineVersions: try engine.versionInfo(),
-                toolVersion: ToolVersion.current, progress: progress.map { report in { report($0, nil) } },
+                toolVersion: ToolVersion.current, progress: counter.isActive ? { counter.update($0) } : nil,
                 produce: { sink in _ = try engine.writeSnapshot(to: sink, scratch: scratch) })
+            counter.finish(done: manifest.rawBytes, total: manifest.rawBytes)
             logger.info("snapshot \(manifest.id): \(ByteCount.format(manifest.rawBytes)) → \(ByteCount.format(manifest.compressedBytes)) in \(manifest.durationMs) ms")
             return manifest
         } catch let error as LifeboatError where error.category == .snapshot {
+            counter.finish()
             throw error
         } catch {
+            counter.finish()
             throw EngineError.snapshotFailed("the snapshot of \(engine.url.redacted) failed: \(EngineError.wrapping(error).description)")
         }
     }
@@ -38,7 +43,13 @@ extension Lifeboat {
         let reader = try snapshotStore.openVerified(snapshot, expectedEngine: engine.kind.rawValue)
         defer { reader.close() }
         let source = ProgressSource(reader, total: snapshot.manifest.rawBytes, progress: progress)
+        defer { source.finish() }
         try engine.restoreSnapshot(from: source, scratch: scratch)
+    }
+
+    /// The size of the file at `path`, nil when it cannot be read.
+    static func fileSize(_ path: String) -> Int64? {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
     }
 
     /// Step 6: put the pre-run snapshot back after a failed migration.
@@ -81,10 +92,10 @@ extension Lifeboat {
 final class ProgressSource: ByteSource {
     private let source: ByteSource
     private let total: Int64
-    private let progress: (@Sendable (Int64, Int64?) -> Void)?
+    private var progress: (@Sendable (ProgressUpdate) -> Void)?
     private var done: Int64 = 0
 
-    init(_ source: ByteSource, total: Int64, progress: (@Sendable (Int64, Int64?) -> Void)?) {
+    init(_ source: ByteSource, total: Int64, progress: (@Sendable (ProgressUpdate) -> Void)?) {
         self.source = source
         self.total = total
         self.progress = progress
@@ -92,8 +103,52 @@ final class ProgressSource: ByteSource {
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let count = try source.read(into: buffer)
+        // The end of the stream (0 bytes) is no news: `finish` reports the last state once.
+        guard count > 0 else { return count }
         done += Int64(count)
-        progress?(done, total)
+        progress?(ProgressUpdate(phase: .restore, done: done, total: total))
         return count
+    }
+
+    /// Reports the last state once, finished; later calls do nothing.
+    func finish() {
+        progress?(ProgressUpdate(phase: .restore, done: done, total: total, finished: true))
+        progress = nil
+    }
+}
+
+/// The progress of a snapshot: updates as the writer reports bytes, then one finished report
+/// (with the final size on success, the last count on failure), never two.
+private final class ProgressCounter: @unchecked Sendable {
+    private let report: (@Sendable (ProgressUpdate) -> Void)?
+    private let phase: ProgressPhase
+    private let total: Int64?
+    private let lock = NSLock()
+    private var done: Int64 = 0
+    private var finished = false
+
+    init(_ report: (@Sendable (ProgressUpdate) -> Void)?, phase: ProgressPhase, total: Int64?) {
+        self.report = report
+        self.phase = phase
+        self.total = total
+    }
+
+    var isActive: Bool { report != nil }
+
+    func update(_ done: Int64) {
+        lock.lock()
+        self.done = done
+        let open = !finished
+        lock.unlock()
+        if open { report?(ProgressUpdate(phase: phase, done: done, total: total)) }
+    }
+
+    func finish(done final: Int64? = nil, total finalTotal: Int64? = nil) {
+        lock.lock()
+        let first = !finished
+        finished = true
+        let done = final ?? self.done
+        lock.unlock()
+        if first { report?(ProgressUpdate(phase: phase, done: done, total: finalTotal ?? total, finished: true)) }
     }
 }

@@ -13,6 +13,10 @@ public struct StatusReport: Sendable, Codable {
     /// The first problem `migrate` would refuse (drift, a missing file, a dirty database), with
     /// its way out; nil when there is none.
     public var problem: CatalogError?
+    /// A pending migration below the newest applied one, which `migrate` refuses unless
+    /// `--allow-out-of-order`: the message `migrate` would give, or nil. Reported, not an error
+    /// of `status` itself (JSON `out_of_order`).
+    public var outOfOrder: String?
 
     /// Something is wrong that `migrate` would refuse (exit 3): drift, missing files, a dirty database.
     public var hasProblems: Bool { problem != nil || failedCount + driftCount + missingCount > 0 }
@@ -26,6 +30,7 @@ public struct StatusReport: Sendable, Codable {
         case driftCount = "drift_count"
         case missingCount = "missing_count"
         case latestSnapshot = "latest_snapshot"
+        case outOfOrder = "out_of_order"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -40,5 +45,6 @@ public struct StatusReport: Sendable, Codable {
         try container.encode(missingCount, forKey: .missingCount)
         try container.encode(migrations, forKey: .migrations)
         try container.encode(latestSnapshot, forKey: .latestSnapshot)
+        try container.encode(outOfOrder, forKey: .outOfOrder)
     }
 }

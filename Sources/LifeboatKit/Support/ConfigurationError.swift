@@ -7,6 +7,8 @@ public enum ConfigurationError: LifeboatError {
     case cannotConnect(database: String, reason: String)
     case confirmationRequired(command: String)
     case unknownSnapshot(String)
+    /// A SQLite target that does not exist, for a command that never creates one (SPEC v2).
+    case databaseFileMissing(String)
 
     public var category: ErrorCategory { .usage }
 
@@ -26,6 +28,8 @@ public enum ConfigurationError: LifeboatError {
             return "\(command) changes the database and needs confirmation; without a terminal, pass --yes"
         case .unknownSnapshot(let ref):
             return "no complete snapshot '\(ref)' for this database in the backups folder; `lifeboat snapshots` lists them"
+        case .databaseFileMissing(let path):
+            return "database file \(path) does not exist; check --database-url (DATABASE_URL), or run `lifeboat migrate` to create it"
         }
     }
 }
