@@ -97,8 +97,10 @@ lb_find_lifeboat() {
     else
         command -v swift >/dev/null 2>&1 \
             || lb_die 2 "lifeboat is not on PATH and swift is not installed to build it; set LIFEBOAT=/path/to/lifeboat"
-        lb_log "lifeboat is not on PATH: building it (swift build -c release in $lb_repo)"
-        swift build -c release --package-path "$lb_repo" >&2 || lb_die 2 "swift build -c release failed in $lb_repo"
+        # Only the product: the test-support targets import Testing, which a release build lacks.
+        lb_log "lifeboat is not on PATH: building it (swift build -c release --product lifeboat in $lb_repo)"
+        swift build -c release --product lifeboat --package-path "$lb_repo" >&2 \
+            || lb_die 2 "swift build -c release --product lifeboat failed in $lb_repo"
         LB_BIN="$lb_repo/.build/release/lifeboat"
         [[ -x $LB_BIN ]] || lb_die 2 "the build did not produce $LB_BIN"
     fi
