@@ -10,7 +10,7 @@ struct RollbackCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "How many of the newest applied migrations to roll back (default 1).")
+    @Option(parsing: .unconditional, help: "How many of the newest applied migrations to roll back (default 1).")
     var steps: Int?
 
     @Option(help: "Roll back every migration newer than this version, which stays applied.")

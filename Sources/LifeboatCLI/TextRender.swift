@@ -33,13 +33,10 @@ enum TextRender {
             "version:   \(report.currentVersion ?? "none")",
             "applied \(report.appliedCount), pending \(report.pendingCount), failed \(report.failedCount), drift \(report.driftCount), missing \(report.missingCount)",
         ]
-        let width = report.migrations.map { $0.version.count + $0.description.count + 1 }.max() ?? 0
-        for entry in report.migrations {
-            var line = "  " + pad(entry.status, to: 8) + " " + pad("\(entry.version)_\(entry.description)", to: width)
-            if let at = entry.appliedAt { line += "  \(at)" }
-            if let ms = entry.executionMs { line += "  \(ms) ms" }
-            lines.append(line)
-        }
+        lines += columns(report.migrations.map { entry in
+            ["  " + entry.status, "\(entry.version)_\(entry.description)", entry.appliedAt ?? "",
+             entry.executionMs.map { "\($0) ms" } ?? ""]
+        })
         if let outOfOrder = report.outOfOrder {
             lines.append("out of order: \(outOfOrder)")
         }
