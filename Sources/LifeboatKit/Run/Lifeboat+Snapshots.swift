@@ -17,7 +17,7 @@ extension Lifeboat {
                       label: String?) throws -> SnapshotManifest {
         // A SQLite snapshot's payload is the database file: its size is the total to expect.
         let total = engine.kind == .sqlite ? engine.url.path.flatMap(Self.fileSize) : nil
-        let counter = ProgressCounter(self.progress, phase: .snapshot, total: total)
+        let counter = SnapshotProgress(self.progress, phase: .snapshot, total: total)
         do {
             let manifest = try snapshotStore.write(
                 engine: engine.kind.rawValue, extension: engine.snapshotExtension, database: engine.url.redacted,
@@ -85,70 +85,5 @@ extension Lifeboat {
             logger.warning("could not prune old snapshots: \(EngineError.wrapping(error).description)")
             return []
         }
-    }
-}
-
-/// Counts bytes as they pass, for the progress bar of a restore.
-final class ProgressSource: ByteSource {
-    private let source: ByteSource
-    private let total: Int64
-    private var progress: (@Sendable (ProgressUpdate) -> Void)?
-    private var done: Int64 = 0
-
-    init(_ source: ByteSource, total: Int64, progress: (@Sendable (ProgressUpdate) -> Void)?) {
-        self.source = source
-        self.total = total
-        self.progress = progress
-    }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        let count = try source.read(into: buffer)
-        // The end of the stream (0 bytes) is no news: `finish` reports the last state once.
-        guard count > 0 else { return count }
-        done += Int64(count)
-        progress?(ProgressUpdate(phase: .restore, done: done, total: total))
-        return count
-    }
-
-    /// Reports the last state once, finished; later calls do nothing.
-    func finish() {
-        progress?(ProgressUpdate(phase: .restore, done: done, total: total, finished: true))
-        progress = nil
-    }
-}
-
-/// The progress of a snapshot: updates as the writer reports bytes, then one finished report
-/// (with the final size on success, the last count on failure), never two.
-private final class ProgressCounter: @unchecked Sendable {
-    private let report: (@Sendable (ProgressUpdate) -> Void)?
-    private let phase: ProgressPhase
-    private let total: Int64?
-    private let lock = NSLock()
-    private var done: Int64 = 0
-    private var finished = false
-
-    init(_ report: (@Sendable (ProgressUpdate) -> Void)?, phase: ProgressPhase, total: Int64?) {
-        self.report = report
-        self.phase = phase
-        self.total = total
-    }
-
-    var isActive: Bool { report != nil }
-
-    func update(_ done: Int64) {
-        lock.lock()
-        self.done = done
-        let open = !finished
-        lock.unlock()
-        if open { report?(ProgressUpdate(phase: phase, done: done, total: total)) }
-    }
-
-    func finish(done final: Int64? = nil, total finalTotal: Int64? = nil) {
-        lock.lock()
-        let first = !finished
-        finished = true
-        let done = final ?? self.done
-        lock.unlock()
-        if first { report?(ProgressUpdate(phase: phase, done: done, total: finalTotal ?? total, finished: true)) }
     }
 }
