@@ -51,7 +51,7 @@ Options:
   -h, --help              this help
 
 The tool is $LIFEBOAT when set (a path to the binary), else `lifeboat` on PATH, else built with
-`swift build -c release` in the repository this script belongs to. A PostgreSQL URL needs psql
+`swift build -c release --product lifeboat` in the repository this script belongs to. A PostgreSQL URL needs psql
 (found in $LIFEBOAT_PG_BIN, then PATH); its password reaches psql and lifeboat through the
 environment, never their command lines.
 USAGE

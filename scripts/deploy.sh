@@ -30,7 +30,7 @@ Options (flag > environment > default; relative paths are taken from the current
   -- MIGRATE_ARGS...      passed on to `lifeboat migrate` (e.g. -- --target 0005 --keep 20)
 
 The tool is $LIFEBOAT when set (a path to the binary), else `lifeboat` on PATH, else built with
-`swift build -c release` in the repository this script belongs to. The database URL reaches
+`swift build -c release --product lifeboat` in the repository this script belongs to. The database URL reaches
 lifeboat through the environment, never its command line; prefer DATABASE_URL over the flag for
 a URL with a password.
 

@@ -10,7 +10,7 @@ Usage: source "$lb_repo/scripts/lib/common.sh"   (from a script in scripts/, aft
        lb_script and lb_repo)
 
 Shared functions of deploy.sh, restore.sh and ci-dry-run.sh: lb_find_lifeboat ($LIFEBOAT, else
-lifeboat on PATH, else swift build -c release), lb_json_value/lb_json_rows (jq, else python3),
+lifeboat on PATH, else swift build -c release --product lifeboat), lb_json_value/lb_json_rows (jq, else python3),
 lb_abs/lb_abs_url, lb_redact_url, lb_psql. Not a command of its own.
 USAGE
     [[ ${1:-} == -h || ${1:-} == --help ]] && exit 0
@@ -82,7 +82,8 @@ lb_human_bytes() {
 # --- The lifeboat binary -----------------------------------------------------------------------
 
 # lb_find_lifeboat: sets LB_BIN to the lifeboat to run: $LIFEBOAT when set (a path, or a name on
-# PATH), else `lifeboat` on PATH, else one built with `swift build -c release` in lb_repo.
+# PATH), else `lifeboat` on PATH, else one built with `swift build -c release --product lifeboat`
+# in lb_repo.
 lb_find_lifeboat() {
     if [[ -n ${LIFEBOAT:-} ]]; then
         if [[ $LIFEBOAT == */* ]]; then
