@@ -10,7 +10,7 @@ source "$lb_repo/scripts/lib/common.sh"
 
 usage() {
     cat <<'USAGE'
-Usage: scripts/ci-dry-run.sh [--base REF] [--database-url URL] [options]
+Usage: scripts/ci-dry-run.sh [--base REF] [--database-url URL] [--no-rollback] [options]
 
 The pull-request pipeline, on a throwaway database that nothing else uses:
 
@@ -45,11 +45,13 @@ Options:
   --schema FILE           a committed schema dump the migrated database must match (default: the
                           dump `migrate --dump-schema` wrote in this run)
   --allow-destructive     destructive statements are intended (passed to lint and plan)
+  --no-rollback           skip the rollback and migrate-again stages, for projects whose
+                          migrations are forward-only (the summary says they were skipped)
   --keep                  keep the throwaway database and the work folder; say where they are
   -h, --help              this help
 
 The tool is $LIFEBOAT when set (a path to the binary), else `lifeboat` on PATH, else built with
-`swift build -c release` in the repository this script belongs to. A PostgreSQL URL needs psql
+`swift build -c release --product lifeboat` in the repository this script belongs to. A PostgreSQL URL needs psql
 (found in $LIFEBOAT_PG_BIN, then PATH); its password reaches psql and lifeboat through the
 environment, never their command lines.
 USAGE
@@ -59,6 +61,7 @@ base_ref=""
 database_url=""
 schema_file=""
 keep=0
+rollback=1
 lint_flags=()
 
 while [[ $# -gt 0 ]]; do
@@ -74,6 +77,7 @@ while [[ $# -gt 0 ]]; do
         --schema=*) schema_file=${1#*=}; shift ;;
         --allow-destructive) lint_flags+=(--allow-destructive); shift ;;
         --keep) keep=1; shift ;;
+        --no-rollback) rollback=0; shift ;;
         *) lb_die 2 "unknown argument '$1' (see -h)" ;;
     esac
 done
@@ -267,13 +271,14 @@ declare -A new_description=() new_file=() rehearsal_ms=() apply_ms=() lint_cell=
 
 lb_log "base: $base_ref ($base_short); throwaway database: $display_url"
 
-# base
+# base (also with no base migrations: `migrate` is what creates a new SQLite file, and every
+# later command refuses a database file that does not exist)
+lb_log "stage 'base': applying the base commit's migrations"
+rc=0
+LIFEBOAT_MIGRATIONS=$base_migrations lifeboat_json "$work/base.json" migrate --no-snapshot --report "$work/base-report.json" || rc=$?
+[[ $rc -eq 0 ]] || fail "base" "$rc" "the base commit's migrations do not apply: $(error_of "$work/base.json")"
+base_version=$(lb_json_value "$work/base.json" current_version)
 if compgen -G "$base_migrations/*.sql" >/dev/null; then
-    lb_log "stage 'base': applying the base commit's migrations"
-    rc=0
-    LIFEBOAT_MIGRATIONS=$base_migrations lifeboat_json "$work/base.json" migrate --no-snapshot --report "$work/base-report.json" || rc=$?
-    [[ $rc -eq 0 ]] || fail "base" "$rc" "the base commit's migrations do not apply: $(error_of "$work/base.json")"
-    base_version=$(lb_json_value "$work/base.json" current_version)
     passed "base"
 else
     stage_result["base"]="no migrations"
@@ -316,6 +321,7 @@ if lb_json_ok "$work/plan.json"; then
         case $status in
             failed) rehearsal_ms[$version]="failed" ;;
             not_rehearsed) rehearsal_ms[$version]="not rehearsed (no-transaction)" ;;
+            not_reached) rehearsal_ms[$version]="not reached" ;;
             *) [[ -z $ms ]] || rehearsal_ms[$version]=$ms ;;
         esac
     done < <(lb_json_rows "$work/plan.json" migrations version rehearsal_ms status)
@@ -365,6 +371,11 @@ passed "verify"
 if [[ ${#new_versions[@]} -eq 0 ]]; then
     stage_result["rollback"]="nothing new"
     stage_result["migrate again"]="nothing new"
+elif [[ $rollback -eq 0 ]]; then
+    lb_log "stages 'rollback' and 'migrate again': skipped (--no-rollback)"
+    stage_result["rollback"]="skipped (--no-rollback)"
+    stage_result["migrate again"]="skipped (--no-rollback)"
+    notes+=("Rollback not tested: --no-rollback (this project's migrations are forward-only); the down sections did not run.")
 else
     if [[ -n $base_version ]]; then
         rollback_args=(--to "$base_version")

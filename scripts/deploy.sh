@@ -18,7 +18,8 @@ size. Exits with lifeboat's exit code, so a failed run stops the deploy; the sum
 whether the database was restored and how to look at it.
 
 Options (flag > environment > default; relative paths are taken from the current folder):
-  -d, --database-url URL  target database (env DATABASE_URL; default sqlite:<repo>/app.sqlite)
+  -d, --database-url URL  target database (env DATABASE_URL; required: without one the script
+                          refuses with exit 2, so a deploy never migrates a default app.sqlite)
   --migrations DIR        migration folder (env LIFEBOAT_MIGRATIONS; default <repo>/migrations)
   --backups DIR           snapshot folder (env LIFEBOAT_BACKUPS; default <repo>/backups)
   --report FILE           where the JSON run report goes
@@ -29,7 +30,7 @@ Options (flag > environment > default; relative paths are taken from the current
   -- MIGRATE_ARGS...      passed on to `lifeboat migrate` (e.g. -- --target 0005 --keep 20)
 
 The tool is $LIFEBOAT when set (a path to the binary), else `lifeboat` on PATH, else built with
-`swift build -c release` in the repository this script belongs to. The database URL reaches
+`swift build -c release --product lifeboat` in the repository this script belongs to. The database URL reaches
 lifeboat through the environment, never its command line; prefer DATABASE_URL over the flag for
 a URL with a password.
 
@@ -64,6 +65,11 @@ while [[ $# -gt 0 ]]; do
 done
 [[ $wait_seconds =~ ^[0-9]+$ ]] || lb_die 2 "--wait needs a whole number of seconds, got '$wait_seconds'"
 
+# A deploy names its database: no default app.sqlite migrated by accident (SPEC v2). (`--targets`
+# joins these once lifeboat runs fleets.)
+[[ -n ${DATABASE_URL:-} ]] \
+    || lb_die 2 "no target database: set DATABASE_URL or pass --database-url URL (a deploy never migrates a default app.sqlite)"
+
 lb_find_lifeboat
 lb_json_backend
 
@@ -84,7 +90,8 @@ trap 'rm -rf "$scratch"' EXIT
 # --- Wait for the database ---------------------------------------------------------------------
 
 # Ready means `lifeboat status` got an answer from the database: anything but exit 2 with
-# "cannot open"/"cannot connect" (drift or a dirty database are for migrate to report).
+# "cannot open"/"cannot connect" (drift or a dirty database are for migrate to report). A SQLite
+# file that does not exist yet is ready too: `migrate` creates it (the fresh-install path).
 status_message() {
     local message=""
     if lb_json_ok "$scratch/status.json"; then
@@ -105,6 +112,9 @@ while :; do
         break
     fi
     message=$(status_message)
+    if ! lb_is_postgres_url "$DATABASE_URL" && [[ $message =~ database\ file\ .*\ does\ not\ exist ]]; then
+        break
+    fi
     if [[ ! $message =~ cannot\ (open|connect) ]] || [[ $message =~ authentication\ failed|no\ pg_hba.conf\ entry ]]; then
         lb_die 2 "lifeboat status failed: $message"
     fi

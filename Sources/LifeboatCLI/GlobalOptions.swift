@@ -16,16 +16,22 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: ArgumentHelp("History table name (env LIFEBOAT_HISTORY_TABLE; default lifeboat_history).", valueName: "name"))
     var historyTable: String?
 
-    @Option(help: ArgumentHelp("Seconds to wait for another run's lock; 0 fails at once (env LIFEBOAT_LOCK_TIMEOUT; default 60).", valueName: "seconds"))
+    // Numeric options parse unconditionally: `--keep -1` must reach the check that says "≥ 0"
+    // instead of being read as a flag ("Missing value").
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Seconds to wait for another run's lock; 0 fails at once (env LIFEBOAT_LOCK_TIMEOUT; default 60).", valueName: "seconds"))
     var lockTimeout: String?
 
-    @Option(help: ArgumentHelp("Snapshots kept per database after a successful run (env LIFEBOAT_KEEP; default 10).", valueName: "n"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Snapshots kept per database after a successful run (env LIFEBOAT_KEEP; default 10).", valueName: "n"))
     var keep: String?
 
-    @Option(help: ArgumentHelp("zlib level 1-9 for snapshots (env LIFEBOAT_COMPRESSION_LEVEL; default 6).", valueName: "n"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("zlib level 1-9 for snapshots (env LIFEBOAT_COMPRESSION_LEVEL; default 6).", valueName: "n"))
     var compressionLevel: String?
 
-    @Option(help: ArgumentHelp("PostgreSQL lock_timeout for migration statements, in milliseconds; 0 = none (env LIFEBOAT_STATEMENT_LOCK_TIMEOUT; default 5000).", valueName: "ms"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("PostgreSQL lock_timeout for migration statements, in milliseconds; 0 = none (env LIFEBOAT_STATEMENT_LOCK_TIMEOUT; default 5000).", valueName: "ms"))
     var statementLockTimeout: String?
 
     @Option(help: ArgumentHelp("Folder holding pg_dump and pg_restore (env LIFEBOAT_PG_BIN; default PATH, then /usr/lib/postgresql/*/bin).", valueName: "dir"))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LifeboatKit
 
 /// `lifeboat rollback`: snapshot, then run down sections newest first.
@@ -9,7 +10,7 @@ struct RollbackCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "How many of the newest applied migrations to roll back (default 1).")
+    @Option(parsing: .unconditional, help: "How many of the newest applied migrations to roll back (default 1).")
     var steps: Int?
 
     @Option(help: "Roll back every migration newer than this version, which stays applied.")
@@ -30,9 +31,20 @@ struct RollbackCommand: ParsableCommand {
     func run() throws {
         let range: RollbackRange = to.flatMap(MigrationVersion.init).map { .to($0) } ?? .steps(steps ?? 1)
         try CommandRunner.run("rollback", global) { lifeboat in
-            try Confirmation.require("rollback", yes: yes, question: "Run down sections on \(lifeboat.configuration.databaseURL.redacted)?")
-            let report = try lifeboat.rollback(range, onFailure: onFailure)
+            // Without a terminal, --yes is needed before anything is opened.
+            if !yes, isatty(STDIN_FILENO) != 1 { try Confirmation.require("rollback", yes: false, question: "") }
+            let database = lifeboat.configuration.databaseURL.redacted
+            let report = try lifeboat.rollback(range, onFailure: onFailure, confirm: yes ? nil : { undone in
+                try Confirmation.require("rollback", yes: false, question: Self.question(undone, database: database))
+            })
             return CommandOutcome(report: report, text: TextRender.rollback(report))
         }
+    }
+
+    /// The prompt: what will be undone, newest first, so nobody confirms a rollback blind.
+    static func question(_ undone: [MigrationEntry], database: String) -> String {
+        let rows = TextRender.columns(undone.map { ["  " + $0.version, $0.description] })
+        return "Roll back \(undone.count) migration(s) on \(database), newest first (their down sections run):\n"
+            + rows.joined(separator: "\n") + "\nRun these down sections?"
     }
 }

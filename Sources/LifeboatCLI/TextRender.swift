@@ -33,12 +33,12 @@ enum TextRender {
             "version:   \(report.currentVersion ?? "none")",
             "applied \(report.appliedCount), pending \(report.pendingCount), failed \(report.failedCount), drift \(report.driftCount), missing \(report.missingCount)",
         ]
-        let width = report.migrations.map { $0.version.count + $0.description.count + 1 }.max() ?? 0
-        for entry in report.migrations {
-            var line = "  " + pad(entry.status, to: 8) + " " + pad("\(entry.version)_\(entry.description)", to: width)
-            if let at = entry.appliedAt { line += "  \(at)" }
-            if let ms = entry.executionMs { line += "  \(ms) ms" }
-            lines.append(line)
+        lines += columns(report.migrations.map { entry in
+            ["  " + entry.status, "\(entry.version)_\(entry.description)", entry.appliedAt ?? "",
+             entry.executionMs.map { "\($0) ms" } ?? ""]
+        })
+        if let outOfOrder = report.outOfOrder {
+            lines.append("out of order: \(outOfOrder)")
         }
         lines.append("latest snapshot: \(report.latestSnapshot.map(snapshotLine) ?? "none")")
         if let snapshot = report.interruptedRestore {
@@ -65,10 +65,11 @@ enum TextRender {
     static func plan(_ report: PlanReport) -> String {
         var lines: [String] = []
         if report.migrations.isEmpty { lines.append("nothing pending (version \(report.currentVersion ?? "none"))") }
-        for migration in report.migrations {
-            var line = "\(pad(migration.status, to: 13)) \(migration.version)_\(migration.description)"
-            if let ms = migration.rehearsalMs { line += "  \(ms) ms" }
-            if migration.noTransaction { line += "  (no-transaction)" }
+        let rows = report.migrations.map { migration in
+            [words(migration.status), "\(migration.version)_\(migration.description)",
+             migration.rehearsalMs.map { "\($0) ms" } ?? "", migration.noTransaction ? "(no-transaction)" : ""]
+        }
+        for (line, migration) in zip(columns(rows), report.migrations) {
             lines.append(line)
             if !migration.statements.isEmpty {
                 lines.append("    " + migration.statements.joined(separator: ", "))
@@ -83,6 +84,28 @@ enum TextRender {
         return lines.joined(separator: "\n")
     }
 
+    /// A report's snake_case status as words for people (`not_rehearsed` → `not rehearsed`);
+    /// JSON keeps the SPEC's snake_case.
+    static func words(_ status: String) -> String {
+        status.replacingOccurrences(of: "_", with: " ")
+    }
+
+    /// Rows of cells as lines whose columns line up (each column as wide as its widest cell,
+    /// two spaces between), without trailing spaces.
+    static func columns(_ rows: [[String]]) -> [String] {
+        let count = rows.map(\.count).max() ?? 0
+        let widths = (0..<count).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
+        return rows.map { row in
+            var line = ""
+            for (column, cell) in row.enumerated() {
+                line += column == 0 ? "" : "  "
+                line += column == row.count - 1 ? cell : pad(cell, to: widths[column])
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            return line
+        }
+    }
+
     static func verify(_ report: VerifyReport) -> String {
         var lines = ["verified \(report.verified.count) verify section(s); history matches the files"]
         if let matches = report.schemaMatches { lines.append(matches ? "schema matches" : "schema differs") }
@@ -93,9 +116,9 @@ enum TextRender {
         if report.upToDate { return "nothing to roll back" }
         var lines: [String] = []
         if let snapshot = report.snapshot { lines.append("snapshot \(snapshotLine(snapshot))") }
-        for entry in report.migrations {
-            lines.append("\(pad(entry.status, to: 11)) \(entry.version)_\(entry.description)  \(entry.executionMs ?? 0) ms")
-        }
+        lines += columns(report.migrations.map { entry in
+            [words(entry.status), "\(entry.version)_\(entry.description)", "\(entry.executionMs ?? 0) ms"]
+        })
         lines.append("\(report.database) is at version \(report.currentVersion ?? "none")")
         return lines.joined(separator: "\n")
     }

@@ -71,6 +71,48 @@ extension ConformanceSuite {
         }
     }
 
+    /// SPEC v2: a destructive finding and a failing rehearsal are reported together; the failure
+    /// decides (exit 1), lint alone exit 6. Migrations after the failed one are `not_reached`,
+    /// distinct from `not_rehearsed` (a no-transaction migration PostgreSQL cannot rehearse).
+    public func planReportsLintAndRehearsalFailureTogether() throws {
+        try withDatabase { database in
+            var files = Self.goodMigrations
+            files["0004_drop_pets.sql"] = "DROP TABLE pets;\n"
+            files["0005_no_transaction.sql"] = "-- lifeboat:no-transaction\nCREATE TABLE before_failure (id INTEGER);\n"
+            files["0006_broken.sql"] = "INSERT INTO missing_table VALUES (1);\n"
+            files["0007_later.sql"] = "CREATE TABLE later (id INTEGER);\n"
+            files["0008_later_no_transaction.sql"] = "-- lifeboat:no-transaction\nCREATE TABLE later_too (id INTEGER);\n"
+            let folder = try MigrationFolder(files)
+            let lifeboat = try lifeboat(database, folder)
+            _ = try lifeboat.migrate(MigrateOptions(target: MigrationVersion("3"), noSnapshot: true))
+            let before = try database.fingerprint()
+
+            let error = try #require(throws: RunError.self) { try lifeboat.plan() }
+            #expect(error.category == .migrationFailed, "a failed rehearsal decides the exit code (1)")
+            guard case .rehearsalFailed(let report) = error else { Issue.record("\(error)"); return }
+            #expect(report.failure?.version == "0006")
+            #expect(report.lint.map(\.rule) == ["drop-table"])
+            let noTransaction = engine.name == "postgres" ? "not_rehearsed" : "rehearsed"
+            #expect(report.migrations.map(\.status) == ["rehearsed", noTransaction, "failed", "not_reached", "not_reached"])
+            #expect(report.migrations.suffix(2).allSatisfy { $0.rehearsalMs == nil })
+            #expect(error.description.contains("rehearsal of migration 0006 failed"))
+            #expect(error.description.contains("lint also found 1 destructive statement(s) that are not allowed"), "\(error.description)")
+            #expect(error.description.contains("drop-table"))
+            #expect(try database.fingerprint() == before)
+
+            // --allow-destructive: the failure alone, no lint complaint.
+            let allowed = try #require(throws: RunError.self) { try lifeboat.plan(PlanOptions(allowDestructive: true)) }
+            #expect(allowed.category == .migrationFailed)
+            #expect(!allowed.description.contains("lint also found"))
+
+            // Without the failure, lint decides: exit 6.
+            try FileManager.default.removeItem(atPath: folder.path("0006_broken.sql"))
+            let lint = try #require(throws: RunError.self) { try lifeboat.plan() }
+            #expect(lint.category == .lint)
+            #expect(try database.fingerprint() == before)
+        }
+    }
+
     /// `verify --schema` passes after `migrate --dump-schema` and fails (exit 3) after a change
     /// by hand; a verify section that no longer holds fails (exit 1).
     public func verifyChecksSchemaAndVerifySections() throws {

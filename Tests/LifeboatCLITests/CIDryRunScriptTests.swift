@@ -160,6 +160,27 @@ import Testing
         #expect(unknown.stderr.contains("no-such-branch"))
     }
 
+    /// SPEC v2: `--no-rollback` skips the rollback stages of a forward-only project and says so in
+    /// the summary; without it, a new migration with no down section fails at the rollback stage.
+    @Test(arguments: ScriptEngine.all)
+    func noRollbackSkipsTheRollbackStagesAndSaysSo(engine: ScriptEngine) throws {
+        let repository = try ScratchRepository(migrations: ["0001", "0002", "0003", "0004"])
+        try repository.makeGitHistory(newVersions: ["0005"])
+        try repository.write("migrations/0007_forward_only.sql", "CREATE TABLE audit_log (id INTEGER PRIMARY KEY, note TEXT);\n")
+
+        let skipped = try repository.runScript("ci-dry-run.sh", databaseArguments(engine) + ["--no-rollback"])
+        #expect(skipped.exitCode == 0, "\(skipped.output)")
+        #expect(skipped.stdout.contains("## Lifeboat dry run: passed"))
+        #expect(skipped.stdout.contains("rollback: skipped (--no-rollback) · migrate again: skipped (--no-rollback)"), "\(skipped.stdout)")
+        #expect(skipped.stdout.contains("- Rollback not tested: --no-rollback"))
+        #expect(!skipped.stderr.contains("lifeboat rollback"))
+        #expect(try SummaryTable(markdown: skipped.stdout).rows.map { $0[0] } == ["0005", "0007"])
+
+        let refused = try repository.runScript("ci-dry-run.sh", databaseArguments(engine))
+        #expect(refused.exitCode == 3, "\(refused.output)")
+        #expect(refused.stdout.contains("stage 'rollback' failed"))
+    }
+
     @Test func helpPrintsUsage() throws {
         let repository = try ScratchRepository(migrations: [])
         let result = try repository.runScript("ci-dry-run.sh", ["-h"])

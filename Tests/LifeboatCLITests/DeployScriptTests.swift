@@ -109,6 +109,21 @@ import Testing
         #expect(try repository.files(in: "backups").isEmpty, "nothing was attempted")
     }
 
+    /// SPEC v2: no DATABASE_URL and no --database-url is a refusal (exit 2), not a migration of
+    /// a default app.sqlite; nothing is created in the repository or the caller's folder.
+    @Test func noTargetIsRefusedAndNothingIsCreated() throws {
+        let repository = try ScratchRepository()
+        let before = (try repository.files(in: "."), try FileManager.default.contentsOfDirectory(atPath: repository.caller.path).sorted())
+        let result = try repository.runScript("deploy.sh", ["--wait", "0"])
+        #expect(result.exitCode == 2, "\(result.output)")
+        #expect(result.stderr.contains("no target database: set DATABASE_URL or pass --database-url"), "\(result.stderr)")
+        #expect(!result.stdout.contains("Deploy summary"))
+        #expect(!FileManager.default.fileExists(atPath: repository.path("app.sqlite")))
+        #expect(try repository.files(in: ".") == before.0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: repository.caller.path).sorted() == before.1)
+        #expect(try repository.files(in: "backups").filter { $0 != ".gitkeep" }.isEmpty)
+    }
+
     @Test func helpPrintsUsage() throws {
         let repository = try ScratchRepository(migrations: [])
         let result = try repository.runScript("deploy.sh", ["-h"])

@@ -8,6 +8,8 @@ import Testing
         let workspace = try Workspace()
         try FileManager.default.createDirectory(atPath: workspace.path("tmp"), withIntermediateDirectories: true)
         try workspace.write("migrations/0007_broken.sql", "SELECT 1;\nINSERT INTO nowhere VALUES (1);\n")
+        // SPEC v2: `plan` never creates the database; an empty file is a database with nothing applied.
+        #expect(FileManager.default.createFile(atPath: workspace.path("app.sqlite"), contents: nil))
         let result = try LifeboatBinary.run(["plan", "--format", "json"], in: workspace.root, environment: ["TMPDIR": workspace.path("tmp")])
         #expect(result.exitCode == 1)
         let json = try result.json()
@@ -37,6 +39,8 @@ import Testing
         #expect((findings.first?["file"] as? String)?.hasSuffix("0007_cleanup.sql") == true)
         #expect(try workspace.run("lint", "--allow-destructive").exitCode == 0)
         #expect(try workspace.run("lint", "migrations/0001_create_users.sql").exitCode == 0)
+        // SPEC v2: `plan` never creates the database; an empty file is a database with nothing applied.
+        #expect(FileManager.default.createFile(atPath: workspace.path("app.sqlite"), contents: nil))
         #expect(try workspace.run("plan").exitCode == 6)
     }
 

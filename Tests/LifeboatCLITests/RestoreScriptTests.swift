@@ -49,6 +49,8 @@ import Testing
         let repository = try ScratchRepository()
         let database = try ScriptDatabase(.sqlite, in: repository)
         let env = ["DATABASE_URL": database.url]
+        // SPEC v2: `snapshots` refuses a SQLite file that does not exist; an empty one has no snapshots.
+        #expect(FileManager.default.createFile(atPath: String(database.url.dropFirst("sqlite:".count)), contents: nil))
         let empty = try repository.runScript("restore.sh", ["--list"], environment: env)
         #expect(empty.exitCode == 0)
         #expect(empty.stdout.contains("no snapshots"))

@@ -21,6 +21,8 @@ import Testing
 
     @Test func exitCodeTenWhenPending() throws {
         let workspace = try Workspace()
+        // SPEC v2: `status` never creates the database; an empty file is a database with nothing applied.
+        #expect(FileManager.default.createFile(atPath: workspace.path("app.sqlite"), contents: nil))
         #expect(try workspace.run("status", "--exit-code").exitCode == 10)
         #expect(try workspace.run("status").exitCode == 0)
         #expect(try workspace.run("migrate").exitCode == 0)

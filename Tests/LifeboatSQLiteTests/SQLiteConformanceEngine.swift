@@ -19,6 +19,11 @@ final class SQLiteTestDatabase: ConformanceDatabase {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("lifeboat-sqlite-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         path = folder.appendingPathComponent("test.sqlite").path
+        // A fresh database exists and is empty, as on a server: SPEC v2 lets only `migrate`,
+        // `create` and `restore` make a new file (an empty file is an empty SQLite database).
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw SQLiteShell.Failure(description: "cannot create \(path)")
+        }
     }
 
     func fingerprint() throws -> String {

@@ -19,6 +19,7 @@ import Testing
     @Test func planReportsRehearsalFailureAndChangesNothing() throws { try suite.planReportsRehearsalFailureAndChangesNothing() }
     @Test func planRehearsesAndLeavesNothingBehind() throws { try suite.planRehearsesAndLeavesNothingBehind() }
     @Test func planFailsOnDestructiveChangesUnlessAllowed() throws { try suite.planFailsOnDestructiveChangesUnlessAllowed() }
+    @Test func planReportsLintAndRehearsalFailureTogether() throws { try suite.planReportsLintAndRehearsalFailureTogether() }
     @Test func verifyChecksSchemaAndVerifySections() throws { try suite.verifyChecksSchemaAndVerifySections() }
     @Test func rollbackThenMigrateReturnsToTheSameState() throws { try suite.rollbackThenMigrateReturnsToTheSameState() }
     @Test func baselineAndRepair() throws { try suite.baselineAndRepair() }

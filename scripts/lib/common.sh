@@ -10,7 +10,7 @@ Usage: source "$lb_repo/scripts/lib/common.sh"   (from a script in scripts/, aft
        lb_script and lb_repo)
 
 Shared functions of deploy.sh, restore.sh and ci-dry-run.sh: lb_find_lifeboat ($LIFEBOAT, else
-lifeboat on PATH, else swift build -c release), lb_json_value/lb_json_rows (jq, else python3),
+lifeboat on PATH, else swift build -c release --product lifeboat), lb_json_value/lb_json_rows (jq, else python3),
 lb_abs/lb_abs_url, lb_redact_url, lb_psql. Not a command of its own.
 USAGE
     [[ ${1:-} == -h || ${1:-} == --help ]] && exit 0
@@ -82,7 +82,8 @@ lb_human_bytes() {
 # --- The lifeboat binary -----------------------------------------------------------------------
 
 # lb_find_lifeboat: sets LB_BIN to the lifeboat to run: $LIFEBOAT when set (a path, or a name on
-# PATH), else `lifeboat` on PATH, else one built with `swift build -c release` in lb_repo.
+# PATH), else `lifeboat` on PATH, else one built with `swift build -c release --product lifeboat`
+# in lb_repo.
 lb_find_lifeboat() {
     if [[ -n ${LIFEBOAT:-} ]]; then
         if [[ $LIFEBOAT == */* ]]; then
@@ -97,8 +98,10 @@ lb_find_lifeboat() {
     else
         command -v swift >/dev/null 2>&1 \
             || lb_die 2 "lifeboat is not on PATH and swift is not installed to build it; set LIFEBOAT=/path/to/lifeboat"
-        lb_log "lifeboat is not on PATH: building it (swift build -c release in $lb_repo)"
-        swift build -c release --package-path "$lb_repo" >&2 || lb_die 2 "swift build -c release failed in $lb_repo"
+        # Only the product: the test-support targets import Testing, which a release build lacks.
+        lb_log "lifeboat is not on PATH: building it (swift build -c release --product lifeboat in $lb_repo)"
+        swift build -c release --product lifeboat --package-path "$lb_repo" >&2 \
+            || lb_die 2 "swift build -c release --product lifeboat failed in $lb_repo"
         LB_BIN="$lb_repo/.build/release/lifeboat"
         [[ -x $LB_BIN ]] || lb_die 2 "the build did not produce $LB_BIN"
     fi

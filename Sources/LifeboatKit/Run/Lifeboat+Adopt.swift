@@ -9,10 +9,10 @@ public struct HistoryChangeReport: Sendable, Codable {
 extension Lifeboat {
     /// For a database created before Lifeboat: record every migration up to `version` as
     /// `baseline` without running it. Migrations already in the history are left alone.
-    /// - Throws: `RunError.unknownTarget` (exit 2) when no migration has that version.
+    /// - Throws: `RunError.unknownBaseline` (exit 2) when no migration has that version.
     public func baseline(_ version: MigrationVersion) throws -> HistoryChangeReport {
         let catalog = try loadCatalog()
-        guard catalog.migrations.contains(where: { $0.version == version }) else { throw RunError.unknownTarget(version.text) }
+        guard catalog.migrations.contains(where: { $0.version == version }) else { throw RunError.unknownBaseline(version.text) }
         let engine = try openEngine()
         defer { engine.close() }
         return try withLock(engine) {

@@ -12,7 +12,7 @@ extension Lifeboat {
     ///   what was restored.
     public func migrate(_ options: MigrateOptions = MigrateOptions()) throws -> MigrateReport {
         let started = ContinuousClock.now
-        let (catalog, engine) = try openWithCatalog()
+        let (catalog, engine) = try openWithCatalog(creating: true)
         defer { engine.close() }
         return try withLock(engine) {
             try migrateLocked(engine, catalog: catalog, options: options, started: started)

@@ -32,12 +32,13 @@ extension Lifeboat {
 
         var report = PlanReport(engine: engine.kind.rawValue, database: engine.url.redacted,
                                 currentVersion: comparison.currentVersion, migrations: pending.map(PlannedMigration.init),
-                                lint: Lint(engine: engine.kind).findings(in: pending), rehearsed: false)
+                                lint: Lint(engine: engine.kind).findings(in: pending), rehearsed: false,
+                                allowDestructive: options.allowDestructive)
         if options.rehearse, !pending.isEmpty {
             try rehearse(pending, on: engine, into: &report)
         }
         if report.failure != nil { throw RunError.rehearsalFailed(report) }
-        if !options.allowDestructive, !report.blockingLint.isEmpty { throw RunError.lintFailed(report) }
+        if !report.blockingLint.isEmpty { throw RunError.lintFailed(report) }
         return report
     }
 
@@ -56,13 +57,18 @@ extension Lifeboat {
         let outcome = engine.rehearsesOnACopy ? try withScratch(rehearsal)
             : try rehearsal(URL(fileURLWithPath: configuration.backupsDirectory))
         report.rehearsed = true
+        // After a failure nothing else ran: those are `not_reached`, apart from `not_rehearsed`
+        // (a no-transaction migration the engine cannot rehearse), so a reader knows which
+        // migrations the rehearsal says nothing about because of the failure.
+        var failed = false
         for index in report.migrations.indices {
             let planned = report.migrations[index]
             if let entry = outcome.entries.first(where: { $0.version == planned.version }) {
                 report.migrations[index].rehearsalMs = entry.executionMs
                 report.migrations[index].status = entry.status == "applied" ? "rehearsed" : "failed"
+                if entry.status != "applied" { failed = true }
             } else {
-                report.migrations[index].status = "not_rehearsed"
+                report.migrations[index].status = failed ? "not_reached" : "not_rehearsed"
             }
         }
         if let failure = outcome.failure {

@@ -15,9 +15,12 @@ extension Lifeboat {
     ///
     /// - Throws: `RollbackError` (exit 3) before touching anything when a migration in range has
     ///   no down section, its file is missing, or the database is dirty; `RunError.migrationFailed`
-    ///   (exit 1) with the report when a down section fails.
+    ///   (exit 1) with the report when a down section fails; whatever `confirm` throws.
+    /// - Parameter confirm: called under the lock with the migrations about to be undone, newest
+    ///   first, before anything changes (the CLI's prompt lists them); throwing stops the run.
     public func rollback(_ range: RollbackRange = .steps(1), onFailure: MigrateOptions.OnFailure = .restore,
-                         noSnapshot: Bool = false) throws -> MigrateReport {
+                         noSnapshot: Bool = false,
+                         confirm: (([MigrationEntry]) throws -> Void)? = nil) throws -> MigrateReport {
         let started = ContinuousClock.now
         let (catalog, engine) = try openWithCatalog()
         defer { engine.close() }
@@ -53,6 +56,7 @@ extension Lifeboat {
                 report.totalMs = Timestamp.milliseconds(since: started)
                 return report
             }
+            try confirm?(selected.map(MigrationEntry.init))
             if !noSnapshot {
                 do {
                     report.snapshot = try takeSnapshot(of: engine, reason: .rollback, schemaVersion: comparison.currentVersion,

@@ -53,12 +53,16 @@ extension Lifeboat {
 
     /// `lifeboat snapshots`: complete snapshots of this database (or of every database with
     /// `all`), newest first. Needs no connection.
+    /// - Throws: `ConfigurationError.databaseFileMissing` (exit 2) for a SQLite target that does
+    ///   not exist (a mistyped path would otherwise list nothing, as if it had no snapshots).
     public func snapshots(all: Bool) throws -> [SnapshotManifest] {
         try snapshotListing(all: all).snapshots
     }
 
     /// `lifeboat snapshots` with the damaged manifests it must not skip in silence.
+    /// - Throws: `ConfigurationError.databaseFileMissing` (exit 2) as `snapshots` does.
     public func snapshotListing(all: Bool) throws -> SnapshotListing {
+        if !all { try requireExistingDatabase() }
         let scan = try snapshotStore.scan(identity: all ? nil : configuration.databaseURL.identity)
         return SnapshotListing(snapshots: scan.snapshots.map(\.manifest), damaged: scan.damaged)
     }
@@ -115,7 +119,8 @@ extension Lifeboat {
     ///   the database unchanged.
     public func restore(_ stored: StoredSnapshot, safetySnapshot: Bool = true) throws -> RestoreReport {
         let started = ContinuousClock.now
-        let engine = try openEngine()
+        // A deleted SQLite file may be recreated from its snapshot (SPEC).
+        let engine = try openEngine(creating: true)
         defer { engine.close() }
         return try withLock(engine) {
             let reader = try snapshotStore.openVerified(stored, expectedEngine: engine.kind.rawValue)

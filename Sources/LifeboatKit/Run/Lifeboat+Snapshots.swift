@@ -11,19 +11,24 @@ extension Lifeboat {
     ///   snapshot always stops a run before any migration.
     func takeSnapshot(of engine: DatabaseEngine, reason: SnapshotReason, schemaVersion: String?, appliedCount: Int,
                       label: String?) throws -> SnapshotManifest {
-        let progress = self.progress
+        // A SQLite snapshot's payload is the database file: its size is the total to expect.
+        let total = engine.kind == .sqlite ? engine.url.path.flatMap(Self.fileSize) : nil
+        let counter = SnapshotProgress(self.progress, phase: .snapshot, total: total)
         do {
             let manifest = try snapshotStore.write(
                 engine: engine.kind.rawValue, extension: engine.snapshotExtension, database: engine.url.redacted,
                 identity: engine.identity, schemaVersion: schemaVersion, appliedCount: appliedCount, reason: reason,
                 label: label, compressionLevel: configuration.compressionLevel, engineVersions: try engine.versionInfo(),
-                toolVersion: ToolVersion.current, progress: progress.map { report in { report($0, nil) } },
+                toolVersion: ToolVersion.current, progress: counter.isActive ? { counter.update($0) } : nil,
                 produce: { sink in _ = try withScratch { try engine.writeSnapshot(to: sink, scratch: $0) } })
+            counter.finish(done: manifest.rawBytes, total: manifest.rawBytes)
             logger.info("snapshot \(manifest.id): \(ByteCount.format(manifest.rawBytes)) → \(ByteCount.format(manifest.compressedBytes)) in \(manifest.durationMs) ms")
             return manifest
         } catch let error as LifeboatError where error.category == .snapshot {
+            counter.finish()
             throw error
         } catch {
+            counter.finish()
             throw EngineError.snapshotFailed("the snapshot of \(engine.url.redacted) failed: \(EngineError.wrapping(error).description)")
         }
     }
@@ -34,7 +39,13 @@ extension Lifeboat {
         let reader = try snapshotStore.openVerified(snapshot, expectedEngine: engine.kind.rawValue)
         defer { reader.close() }
         let source = ProgressSource(reader, total: snapshot.manifest.rawBytes, progress: progress)
+        defer { source.finish() }
         try withScratch { try engine.restoreSnapshot(from: source, scratch: $0) }
+    }
+
+    /// The size of the file at `path`, nil when it cannot be read.
+    static func fileSize(_ path: String) -> Int64? {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
     }
 
     /// Step 6: put the pre-run snapshot back after a failed migration (or a rollback's).
@@ -103,26 +114,5 @@ extension Lifeboat {
             logger.warning("could not prune old snapshots: \(EngineError.wrapping(error).description)")
             return []
         }
-    }
-}
-
-/// Counts bytes as they pass, for the progress bar of a restore.
-final class ProgressSource: ByteSource {
-    private let source: ByteSource
-    private let total: Int64
-    private let progress: (@Sendable (Int64, Int64?) -> Void)?
-    private var done: Int64 = 0
-
-    init(_ source: ByteSource, total: Int64, progress: (@Sendable (Int64, Int64?) -> Void)?) {
-        self.source = source
-        self.total = total
-        self.progress = progress
-    }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        let count = try source.read(into: buffer)
-        done += Int64(count)
-        progress?(done, total)
-        return count
     }
 }

@@ -12,6 +12,15 @@ extension Lifeboat {
         } catch let error as CatalogError {
             problem = error
         }
+        // What `migrate` would refuse next: a pending migration below the newest applied one.
+        var outOfOrder: CatalogError?
+        if problem == nil {
+            do {
+                try comparison.validateForMigrate(allowOutOfOrder: false)
+            } catch let error as CatalogError {
+                outOfOrder = error
+            }
+        }
         var counts: [MigrationState.Status: Int] = [:]
         for state in states { counts[state.status, default: 0] += 1 }
         func count(_ status: MigrationState.Status) -> Int { counts[status, default: 0] }
@@ -22,7 +31,7 @@ extension Lifeboat {
             pendingCount: count(.pending), failedCount: count(.failed),
             driftCount: count(.drift), missingCount: count(.missing),
             migrations: states.map(MigrationEntry.init),
-            latestSnapshot: try latestSnapshot(of: engine), problem: problem)
+            latestSnapshot: try latestSnapshot(of: engine), problem: problem, outOfOrder: outOfOrder?.description)
         report.interruptedRestore = comparison.interruptedRestore.map { $0.snapshotID ?? "" }
         return report
     }

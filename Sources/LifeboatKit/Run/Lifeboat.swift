@@ -16,8 +16,9 @@ public struct Lifeboat: Sendable {
     public let configuration: Configuration
     public let engines: DatabaseEngineFactory
     public let logger: Logger
-    /// Called with bytes done / total while a snapshot or restore streams (for progress bars).
-    public var progress: (@Sendable (_ done: Int64, _ total: Int64?) -> Void)?
+    /// Called while a snapshot or restore streams (for progress bars): bytes done / total, then
+    /// once with `finished` set.
+    public var progress: (@Sendable (ProgressUpdate) -> Void)?
 
     public init(configuration: Configuration, engines: DatabaseEngineFactory,
                 logger: Logger = Logger(label: "lifeboat")) {
@@ -27,8 +28,23 @@ public struct Lifeboat: Sendable {
     }
 
     /// Opens the target database; a connection failure is a usage error (exit 2).
-    func openEngine() throws -> DatabaseEngine {
-        try engines.open(configuration.databaseURL, options: configuration.engineOptions)
+    /// - Parameter creating: whether this command may make a new SQLite file (SPEC: only
+    ///   `migrate`, `create` and `restore` may). Every other command on a mistyped path would
+    ///   otherwise create an empty database and report it as "version none, all pending".
+    /// - Throws: `ConfigurationError.databaseFileMissing` (exit 2), before anything is created,
+    ///   when the SQLite file does not exist and `creating` is false.
+    func openEngine(creating: Bool = false) throws -> DatabaseEngine {
+        if !creating { try requireExistingDatabase() }
+        return try engines.open(configuration.databaseURL, options: configuration.engineOptions)
+    }
+
+    /// Refuses a SQLite target whose file does not exist (a server database needs no check here:
+    /// connecting to a missing one fails on its own).
+    /// - Throws: `ConfigurationError.databaseFileMissing` (exit 2).
+    func requireExistingDatabase() throws {
+        let url = configuration.databaseURL
+        guard url.engine == .sqlite, let path = url.path, !FileManager.default.fileExists(atPath: path) else { return }
+        throw ConfigurationError.databaseFileMissing(path)
     }
 
     /// Reads the migrations folder; a missing folder is a usage error (exit 2).
@@ -42,20 +58,22 @@ public struct Lifeboat: Sendable {
     /// exists: one that does not is opened after the folder proved valid, so a bad folder never
     /// creates an empty file.
     /// - Throws: the catalog's error first (exit 3, or 2 for a missing folder), then the engine's.
-    func openWithCatalog() throws -> (MigrationCatalog, DatabaseEngine) {
-        let (catalog, engine, _) = try openWithCatalog { _ in () }
+    /// - Parameter creating: whether a missing SQLite file may be created (`migrate` only).
+    func openWithCatalog(creating: Bool = false) throws -> (MigrationCatalog, DatabaseEngine) {
+        let (catalog, engine, _) = try openWithCatalog(creating: creating) { _ in () }
         return (catalog, engine)
     }
 
     /// `openWithCatalog()`, and `prepare` run on the opened engine while the folder is still being
     /// read (read-only work such as reading the history, which on SQLite means parsing the schema).
     /// - Throws: the catalog's error first, then the engine's or `prepare`'s.
-    func openWithCatalog<T>(prepare: (DatabaseEngine) throws -> T) throws -> (MigrationCatalog, DatabaseEngine, T) {
+    func openWithCatalog<T>(creating: Bool = false,
+                            prepare: (DatabaseEngine) throws -> T) throws -> (MigrationCatalog, DatabaseEngine, T) {
         let url = configuration.databaseURL
         let existingFile = url.path.map { FileManager.default.fileExists(atPath: $0) } ?? false
         guard url.engine == .postgres || existingFile else {
             let catalog = try loadCatalog()
-            let engine = try openEngine()
+            let engine = try openEngine(creating: creating)
             do {
                 return (catalog, engine, try prepare(engine))
             } catch {

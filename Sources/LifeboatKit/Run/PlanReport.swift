@@ -10,9 +10,12 @@ public struct PlanReport: Sendable, Codable {
     /// Whether the rehearsal ran (`--no-rehearse` turns it off).
     public var rehearsed: Bool
     public var failure: MigrateReport.Failure?
+    /// `--allow-destructive` was given: every finding is allowed (not part of the JSON shape;
+    /// each finding's own `allowed` says what its file allows).
+    public var allowDestructive = false
 
     /// Lint findings that were not allowed (exit 6 unless `--allow-destructive`).
-    public var blockingLint: [LintFinding] { Lint.blocking(lint) }
+    public var blockingLint: [LintFinding] { allowDestructive ? [] : Lint.blocking(lint) }
 
     enum CodingKeys: String, CodingKey {
         case engine, database, migrations, lint, rehearsed, failure
@@ -36,7 +39,8 @@ public struct PlannedMigration: Sendable, Codable {
     public var version: String
     public var description: String
     public var checksum: String
-    /// `pending`, or after a rehearsal `rehearsed`, `failed`, `not_rehearsed`.
+    /// `pending`, or after a rehearsal `rehearsed`, `failed`, `not_reached` (after a failed one),
+    /// `not_rehearsed` (a no-transaction migration the engine cannot rehearse).
     public var status: String
     public var file: String
     /// The kinds of its statements (`CREATE TABLE`, `UPDATE`, …), in order.

@@ -14,6 +14,8 @@ public enum RunError: LifeboatError {
     case atomicWithNoTransaction(file: String)
     /// A `--target` that names no migration in the folder.
     case unknownTarget(String)
+    /// `baseline V` where no migration in the folder has version V.
+    case unknownBaseline(String)
 
     public var category: ErrorCategory {
         switch self {
@@ -22,7 +24,7 @@ public enum RunError: LifeboatError {
         case .verifyFailed(_, let category): return category
         case .lockTimeout: return .lock
         case .atomicWithNoTransaction: return .validation
-        case .unknownTarget: return .usage
+        case .unknownTarget, .unknownBaseline: return .usage
         }
     }
 
@@ -42,7 +44,14 @@ public enum RunError: LifeboatError {
         case .rehearsalFailed(let report):
             let failure = report.failure
             let place = [failure?.file, failure?.line.map(String.init)].compactMap { $0 }.joined(separator: ":")
-            return "rehearsal of migration \(failure?.version ?? "?") failed (\(place)): \(failure?.message ?? "")\nthe target database was not changed"
+            var text = "rehearsal of migration \(failure?.version ?? "?") failed (\(place)): \(failure?.message ?? "")\nthe target database was not changed"
+            // Both problems are reported: fixing the failure alone would still meet the lint.
+            let blocking = report.blockingLint
+            if !blocking.isEmpty {
+                text += "\nlint also found \(blocking.count) destructive statement(s) that are not allowed:\n"
+                    + blocking.map { "  " + $0.summary }.joined(separator: "\n")
+            }
+            return text
         case .lintFailed(let report):
             let findings = report.blockingLint
             return "lint found \(findings.count) destructive statement(s) that are not allowed:\n"
@@ -59,6 +68,8 @@ public enum RunError: LifeboatError {
             return "--atomic cannot include \(file): it is a no-transaction migration; run without --atomic or apply it separately"
         case .unknownTarget(let target):
             return "--target \(target) names no migration in the migrations folder"
+        case .unknownBaseline(let version):
+            return "baseline \(version) names no migration in the migrations folder; give the version of the newest migration the database already has (`lifeboat status` lists them)"
         }
     }
 

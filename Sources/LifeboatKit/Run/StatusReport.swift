@@ -15,6 +15,10 @@ public struct StatusReport: Sendable, Codable {
     public var problem: CatalogError?
     /// The snapshot an interrupted restore was putting back (a `restoring` marker), nil when none.
     public var interruptedRestore: String?
+    /// A pending migration below the newest applied one, which `migrate` refuses unless
+    /// `--allow-out-of-order`: the message `migrate` would give, or nil. Reported, not an error
+    /// of `status` itself (JSON `out_of_order`).
+    public var outOfOrder: String?
 
     /// Something is wrong that `migrate` would refuse (exit 3): drift, missing files, a dirty database.
     public var hasProblems: Bool { problem != nil || failedCount + driftCount + missingCount > 0 }
@@ -29,6 +33,7 @@ public struct StatusReport: Sendable, Codable {
         case missingCount = "missing_count"
         case latestSnapshot = "latest_snapshot"
         case interruptedRestore = "interrupted_restore"
+        case outOfOrder = "out_of_order"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -44,5 +49,6 @@ public struct StatusReport: Sendable, Codable {
         try container.encode(migrations, forKey: .migrations)
         try container.encode(latestSnapshot, forKey: .latestSnapshot)
         try container.encode(interruptedRestore, forKey: .interruptedRestore)
+        try container.encode(outOfOrder, forKey: .outOfOrder)
     }
 }

@@ -9,6 +9,8 @@ public enum ConfigurationError: LifeboatError {
     /// The person at the terminal answered no (exit 2, like a missing `--yes`).
     case notConfirmed(command: String)
     case unknownSnapshot(String)
+    /// A SQLite target that does not exist, for a command that never creates one (SPEC v2).
+    case databaseFileMissing(String)
 
     public var category: ErrorCategory { .usage }
 
@@ -30,6 +32,8 @@ public enum ConfigurationError: LifeboatError {
             return "\(command) was not confirmed; nothing was changed"
         case .unknownSnapshot(let ref):
             return "no complete snapshot '\(ref)' for this database in the backups folder; `lifeboat snapshots` lists them"
+        case .databaseFileMissing(let path):
+            return "database file \(path) does not exist; check --database-url (DATABASE_URL), or run `lifeboat migrate` to create it"
         }
     }
 }

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+/// `.github/workflows/migrations.yml` keeps the deploy's snapshots where the restore job finds
+/// them, and uploads only paths that exist in the job that uploads them. (actionlint, run by
+/// scripts/test.sh, checks the syntax; this checks these two properties of the text.)
+@Suite struct WorkflowSnapshotStorageTests {
+    static let workflow = Workspace.repository.appendingPathComponent(".github/workflows/migrations.yml")
+
+    /// The lines of job `name` (from `  name:` to the next job at the same indentation).
+    func job(_ name: String, in text: String) -> [Substring] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(of: Substring("  \(name):")) else { return [] }
+        let end = lines[(start + 1)...].firstIndex { $0.range(of: #"^  [a-z-]+:$"#, options: .regularExpression) != nil } ?? lines.endIndex
+        return Array(lines[start..<end])
+    }
+
+    /// The value after `key:` on the first line of `lines` that has it.
+    func value(_ key: String, in lines: [Substring]) -> String? {
+        lines.lazy.compactMap { line -> String? in
+            guard let range = line.range(of: "\(key): ") else { return nil }
+            return String(line[range.upperBound...]).trimmingCharacters(in: .whitespaces)
+        }.first
+    }
+
+    @Test func deployAndRestoreShareAVolumeThatHoldsTheBackups() throws {
+        let text = try String(contentsOf: Self.workflow, encoding: .utf8)
+        var mounts: [String] = []
+        for name in ["deploy", "restore"] {
+            let lines = job(name, in: text)
+            #expect(!lines.isEmpty, "job \(name)")
+            let backups = try #require(value("LIFEBOAT_BACKUPS", in: lines), "job \(name) sets LIFEBOAT_BACKUPS")
+            #expect(backups.hasPrefix("/"), "an absolute path in the container: \(backups)")
+            let volume = try #require(lines.first { $0.hasSuffix(":" + backups) && $0.contains("- ") },
+                                      "job \(name) mounts a runner folder at \(backups)")
+            mounts.append(String(volume).trimmingCharacters(in: .whitespaces))
+        }
+        #expect(mounts.count == 2 && mounts[0] == mounts[1], "the same runner folder in both jobs: \(mounts)")
+    }
+
+    @Test func uploadedPathsExistInsideTheJobContainer() throws {
+        let text = try String(contentsOf: Self.workflow, encoding: .utf8)
+        // Inside a container job `github.workspace` is the runner's path, not the container's.
+        #expect(!text.contains("${{ github.workspace"))
+        let deploy = job("deploy", in: text)
+        let path = try #require(value("path", in: deploy))
+        #expect(!path.hasPrefix("/") && !path.contains("${{"), "relative to the workspace: \(path)")
+        let report = try #require(deploy.first { $0.contains("deploy.sh") && $0.contains("--report") })
+        #expect(report.contains(path.hasSuffix("/") ? path : path + "/"), "the report goes where the upload looks: \(report)")
+    }
+}
