@@ -94,10 +94,18 @@ age_of() {
 
 rc=0
 "$LB_BIN" snapshots --format json >"$scratch/snapshots.json" || rc=$?
+listed=1
 if [[ $rc -ne 0 ]]; then
     message=""
     lb_json_ok "$scratch/snapshots.json" && message=$(lb_json_value "$scratch/snapshots.json" error.message)
-    lb_die "$rc" "listing the snapshots failed${message:+: $message}"
+    # `snapshots` refuses a SQLite file that does not exist (exit 2), but `restore` may recreate a
+    # deleted file from its snapshot: without a list, lifeboat itself chooses and shows the snapshot.
+    if [[ $rc -ne 2 || $list_only -eq 1 ]]; then
+        lb_die "$rc" "listing the snapshots failed${message:+: $message}"
+    fi
+    echo "cannot list the snapshots (${message:-exit $rc}); lifeboat restore chooses '$choice' itself and shows it first"
+    listed=0
+    printf '{"snapshots": []}\n' >"$scratch/snapshots.json"
 fi
 
 ids=()
@@ -112,7 +120,9 @@ while IFS=$'\x1f' read -r id created version gz raw reason label; do
     rows+=("$(printf '%-28s %-9s %-16s %-22s %s' "$id" "${age[$id]}" "${version:-none}" "${size_of[$id]}" "$reason${label:+: $label}")")
 done < <(lb_json_rows "$scratch/snapshots.json" snapshots id created_at schema_version compressed_bytes raw_bytes reason label)
 
-if [[ ${#ids[@]} -eq 0 ]]; then
+if [[ $listed -eq 0 ]]; then
+    :
+elif [[ ${#ids[@]} -eq 0 ]]; then
     echo "no snapshots of $display_url in $LIFEBOAT_BACKUPS"
     [[ $list_only -eq 1 ]] && exit 0
     [[ $choice == /* ]] || lb_die 2 "nothing to restore: no snapshots of $display_url in $LIFEBOAT_BACKUPS (\`lifeboat snapshots --all\` lists every database's)"
@@ -126,14 +136,18 @@ fi
 # --- Choose and confirm ------------------------------------------------------------------------
 
 target=$choice
-if [[ $choice == latest ]]; then
+if [[ $listed -eq 0 ]]; then
+    description="the snapshot '$choice' (lifeboat checks it is of this database before it acts)"
+elif [[ $choice == latest ]]; then
     # lifeboat's `latest`: the newest that is not a pre-restore safety snapshot.
     for id in "${ids[@]}"; do
         if [[ ${reason_of[$id]} != pre-restore* ]]; then target=$id; break; fi
     done
     [[ $target != latest ]] || lb_die 2 "nothing to restore as latest: $display_url has only pre-restore safety snapshots in $LIFEBOAT_BACKUPS; name one by id"
 fi
-if [[ -n ${version_of[$target]+set} ]]; then
+if [[ $listed -eq 0 ]]; then
+    :
+elif [[ -n ${version_of[$target]+set} ]]; then
     description="snapshot $target (reason ${reason_of[$target]}, version ${version_of[$target]}, taken ${age[$target]} ago, ${size_of[$target]})"
 elif [[ $target == /* ]]; then
     description="the snapshot at $target"

@@ -63,6 +63,25 @@ import Testing
         #expect(unknown.stderr.contains("no snapshot '20990101T000000000Z-0001'"))
     }
 
+    /// `lifeboat restore` may recreate a deleted SQLite file from its snapshot (SPEC), and so may the
+    /// script, although `snapshots` refuses to list a file that does not exist.
+    @Test func recreatesADeletedSQLiteFile() throws {
+        let repository = try ScratchRepository()
+        let database = try ScriptDatabase(.sqlite, in: repository)
+        let env = ["DATABASE_URL": database.url]
+        #expect(try repository.runScript("deploy.sh", ["--", "--target", "0004"], environment: env).exitCode == 0)
+        #expect(try repository.runScript("deploy.sh", [], environment: env).exitCode == 0)
+        let path = String(database.url.dropFirst("sqlite:".count))
+        try FileManager.default.removeItem(atPath: path)
+
+        let result = try repository.runScript("restore.sh", ["--yes", "latest"], environment: env)
+        #expect(result.exitCode == 0, "\(result.output)")
+        #expect(result.stdout.contains("cannot list the snapshots"), "\(result.stdout)")
+        #expect(FileManager.default.fileExists(atPath: path))
+        let migrations = repository.path("migrations"), backups = repository.path("backups")
+        #expect(try database.currentVersion(migrations: migrations, backups: backups) == "0004")
+    }
+
     @Test func helpPrintsUsage() throws {
         let repository = try ScratchRepository(migrations: [])
         let result = try repository.runScript("restore.sh", ["-h"])
