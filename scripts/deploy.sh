@@ -129,6 +129,11 @@ while :; do
     fi
     sleep 1
 done
+# lifeboat shows the URL as it shows it everywhere, password hidden (status's `database`).
+if lb_json_ok "$scratch/status.json"; then
+    reported_url=$(lb_json_value "$scratch/status.json" database)
+    display_url=${reported_url:-$display_url}
+fi
 lb_log "database $display_url is reachable; running lifeboat migrate"
 
 # --- Migrate -----------------------------------------------------------------------------------
@@ -163,6 +168,7 @@ fi
 
 ok=$(lb_json_value "$report" ok)
 restored=$(lb_json_value "$report" restored)
+database_changed=$(lb_json_value "$report" database_changed)
 version=$(lb_json_value "$report" current_version)
 total_ms=$(lb_json_value "$report" total_ms)
 up_to_date=$(lb_json_value "$report" up_to_date)
@@ -202,10 +208,12 @@ summary=$scratch/summary.txt
             case $rc in
                 2 | 3 | 4 | 6) echo "restored:  not needed: lifeboat stopped before changing anything (exit $rc)" ;;
                 1)
-                    if [[ $applied_count -eq 0 ]]; then
+                    # lifeboat says whether the run left changes behind (a no-transaction migration
+                    # that stopped halfway does, with nothing 'applied').
+                    if [[ $database_changed != true ]]; then
                         echo "restored:  not needed: nothing of this run was committed; the database is as before this deploy"
                     else
-                        echo "restored:  NO: the migrations marked 'applied' below stay committed (--on-failure keep?)"
+                        echo "restored:  NO: the migrations marked 'applied' below stay committed, and any statements a no-transaction migration ran (--on-failure keep?)"
                     fi
                     ;;
                 *) echo "restored:  no (the report says restored: false); lifeboat's message above says what state the database is in" ;;

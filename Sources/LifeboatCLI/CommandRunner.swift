@@ -13,6 +13,23 @@ struct CommandOutcome {
     var problem: (any LifeboatError)?
 }
 
+extension CommandOutcome {
+    /// The outcome of a run that reports what it did also when it stops halfway: the report
+    /// either way, the error and its exit code when it failed.
+    /// - Parameter failedText: the text shown for a failed run, when it differs from `text`.
+    init<Report: Encodable & Sendable>(_ result: RunResult<Report>, text: (Report) -> String,
+                                      failedText: ((Report) -> String)? = nil) {
+        report = result.report
+        if result.error != nil, let failedText {
+            self.text = failedText(result.report)
+        } else {
+            self.text = text(result.report)
+        }
+        problem = result.error
+        exitCode = result.error.map { ExitStatus.code(for: $0.category) } ?? ExitStatus.success
+    }
+}
+
 /// Runs a command's body the same way for every command: configuration from flags and
 /// environment, one orchestrator, output as text or exactly one JSON object, SPEC exit codes.
 enum CommandRunner {
@@ -26,29 +43,20 @@ enum CommandRunner {
             lifeboat.progress = ProgressBar.make(quiet: global.quiet)
             let outcome = try body(lifeboat)
             emit(command, global, outcome.report, exitCode: outcome.exitCode, error: outcome.problem, text: outcome.text)
+            if outcome.exitCode != ExitStatus.success {
+                // The run's own failure decides the exit code, not a report file that cannot be written.
+                try? writeReport(reportFile, command, outcome.report, exitCode: outcome.exitCode, error: outcome.problem)
+                throw ExitCode(outcome.exitCode)
+            }
             try writeReport(reportFile, command, outcome.report, exitCode: outcome.exitCode, error: outcome.problem)
-            if outcome.exitCode != ExitStatus.success { throw ExitCode(outcome.exitCode) }
         } catch let exit as ExitCode {
             throw exit
         } catch {
             let code = ExitStatus.code(for: error)
-            // Failures that carry a report still show it: what ran, what was restored, what lint found.
-            var report: (any Encodable)?
-            var text = ""
-            switch error as? RunError {
-            case .migrationFailed(let migrateReport, _)?:
-                report = migrateReport
-                text = TextRender.migrate(migrateReport)
-            case .rehearsalFailed(let planReport)?, .lintFailed(let planReport)?:
-                report = planReport
-                text = TextRender.plan(planReport)
-            case .verifyFailed(let verifyReport, _)?:
-                report = verifyReport
-            default:
-                break
-            }
-            emit(command, global, report, exitCode: code, error: error, text: text)
-            try? writeReport(reportFile, command, report, exitCode: code, error: error)
+            // A run that failed halfway returns its report in a `RunResult` (see `CommandOutcome`):
+            // an error here stopped the command before it had anything to report.
+            emit(command, global, nil, exitCode: code, error: error, text: "")
+            try? writeReport(reportFile, command, nil, exitCode: code, error: error)
             throw ExitCode(code)
         }
     }

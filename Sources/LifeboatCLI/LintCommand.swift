@@ -17,10 +17,11 @@ struct LintCommand: ParsableCommand {
 
     func run() throws {
         try CommandRunner.run("lint", global) { lifeboat in
-            let report = try lifeboat.lint(files: files, allowDestructive: allowDestructive)
-            let text = report.lint.isEmpty ? "no findings in \(report.migrations.count) migration(s)"
-                : report.lint.map(\.summary).joined(separator: "\n")
-            return CommandOutcome(report: report, text: text)
+            let result = try lifeboat.lintResult(files: files, allowDestructive: allowDestructive)
+            return CommandOutcome(result, text: { report in
+                report.lint.isEmpty ? "no findings in \(report.migrations.count) migration(s)"
+                    : report.lint.map(\.summary).joined(separator: "\n")
+            }, failedText: TextRender.plan)
         }
     }
 }

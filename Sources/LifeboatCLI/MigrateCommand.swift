@@ -51,8 +51,7 @@ struct MigrateCommand: ParsableCommand {
                                      noSnapshot: noSnapshot, atomic: atomic, allowOutOfOrder: allowOutOfOrder,
                                      dumpSchema: dumpSchema)
         try CommandRunner.run("migrate", global, reportFile: report) { lifeboat in
-            let result = try lifeboat.migrate(options)
-            return CommandOutcome(report: result, text: TextRender.migrate(result))
+            CommandOutcome(try lifeboat.migrateResult(options), text: TextRender.migrate)
         }
     }
 }

@@ -35,8 +35,7 @@ struct PlanCommand: ParsableCommand {
     /// Shared with `migrate --dry-run`.
     static func run(_ global: GlobalOptions, _ options: PlanOptions) throws {
         try CommandRunner.run("plan", global) { lifeboat in
-            let report = try lifeboat.plan(options)
-            return CommandOutcome(report: report, text: TextRender.plan(report))
+            CommandOutcome(try lifeboat.planResult(options), text: TextRender.plan)
         }
     }
 }

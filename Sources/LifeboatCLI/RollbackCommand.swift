@@ -34,10 +34,10 @@ struct RollbackCommand: ParsableCommand {
             // Without a terminal, --yes is needed before anything is opened.
             if !yes, isatty(STDIN_FILENO) != 1 { try Confirmation.require("rollback", yes: false, question: "") }
             let database = lifeboat.configuration.databaseURL.redacted
-            let report = try lifeboat.rollback(range, onFailure: onFailure, confirm: yes ? nil : { undone in
+            let result = try lifeboat.rollbackResult(range, onFailure: onFailure, confirm: yes ? nil : { undone in
                 try Confirmation.require("rollback", yes: false, question: Self.question(undone, database: database))
             })
-            return CommandOutcome(report: report, text: TextRender.rollback(report))
+            return CommandOutcome(result, text: TextRender.rollback, failedText: TextRender.migrate)
         }
     }
 

@@ -14,7 +14,7 @@ enum TextRender {
         let width = report.migrations.map { $0.version.count + $0.description.count + 1 }.max() ?? 0
         for entry in report.migrations {
             let name = pad("\(entry.version)_\(entry.description)", to: width)
-            lines.append("\(pad(entry.status, to: 8)) \(name)  \(entry.executionMs ?? 0) ms")
+            lines.append("\(pad(entry.status.rawValue, to: 8)) \(name)  \(entry.executionMs ?? 0) ms")
         }
         if let failure = report.failure {
             lines.append("failed at \(failure.file ?? failure.version)\(failure.line.map { ":\($0)" } ?? "")")
@@ -34,7 +34,7 @@ enum TextRender {
             "applied \(report.appliedCount), pending \(report.pendingCount), failed \(report.failedCount), drift \(report.driftCount), missing \(report.missingCount)",
         ]
         lines += columns(report.migrations.map { entry in
-            ["  " + entry.status, "\(entry.version)_\(entry.description)", entry.appliedAt ?? "",
+            ["  " + entry.status.rawValue, "\(entry.version)_\(entry.description)", entry.appliedAt ?? "",
              entry.executionMs.map { "\($0) ms" } ?? ""]
         })
         if let outOfOrder = report.outOfOrder {
@@ -86,8 +86,8 @@ enum TextRender {
 
     /// A report's snake_case status as words for people (`not_rehearsed` → `not rehearsed`);
     /// JSON keeps the SPEC's snake_case.
-    static func words(_ status: String) -> String {
-        status.replacingOccurrences(of: "_", with: " ")
+    static func words(_ status: MigrationStatus) -> String {
+        status.rawValue.replacingOccurrences(of: "_", with: " ")
     }
 
     /// Rows of cells as lines whose columns line up (each column as wide as its widest cell,

@@ -18,7 +18,7 @@ extension ConformanceSuite {
             guard case .migrationFailed(let report, _) = error else { Issue.record("\(error)"); return }
             #expect(!report.restored, "nothing was committed, so nothing needed restoring")
             #expect(report.committedCount == 0)
-            #expect(report.migrations.map(\.status) == ["not_committed", "not_committed", "failed"])
+            #expect(report.migrations.map(\.status) == [.notCommitted, .notCommitted, .failed])
             #expect(try database.fingerprint() == before)
 
             try folder.write("0003_create_pets.sql", "-- lifeboat:no-transaction\nCREATE TABLE pets (id INTEGER PRIMARY KEY);\n")

@@ -43,10 +43,10 @@ extension ConformanceSuite {
             _ = try lifeboat.migrate(MigrateOptions(target: MigrationVersion("3"), noSnapshot: true))
             let before = try database.query("SELECT * FROM people ORDER BY id")
             let plan = try lifeboat.plan()
-            #expect(plan.migrations.map(\.status) == ["rehearsed"])
+            #expect(plan.migrations.map(\.status) == [.rehearsed])
             #expect(plan.migrations.first?.statements == [])
             let report = try lifeboat.migrate(MigrateOptions(noSnapshot: true))
-            #expect(report.migrations.map(\.status) == ["applied"])
+            #expect(report.migrations.map(\.status) == [.applied])
             let checksum = try #require(try MigrationCatalog.load(from: folder.migrations.path).migration(version: "4")).checksum
             #expect(try database.query("SELECT status, checksum FROM lifeboat_history WHERE version = '0004'") == [["applied", checksum]])
             #expect(try database.query("SELECT * FROM people ORDER BY id") == before)

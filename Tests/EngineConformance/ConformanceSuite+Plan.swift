@@ -20,7 +20,7 @@ extension ConformanceSuite {
             #expect(report.failure?.version == "0004")
             #expect(report.failure?.line == 4)
             #expect(report.failure?.file == folder.path("0004_broken.sql"))
-            #expect(report.migrations.map(\.status) == ["rehearsed", "rehearsed", "failed"])
+            #expect(report.migrations.map(\.status) == [.rehearsed, .rehearsed, .failed])
             #expect(try database.fingerprint() == before)
             #expect(try lifeboat.snapshots(all: true).isEmpty)
             #expect(!FileManager.default.fileExists(atPath: folder.backups.path), "plan never snapshots")
@@ -43,7 +43,7 @@ extension ConformanceSuite {
             let plan = try lifeboat.plan()
             #expect(plan.rehearsed)
             #expect(plan.migrations.map(\.version) == ["0002", "0003", "0004"])
-            #expect(plan.migrations.allSatisfy { $0.rehearsalMs != nil && $0.status == "rehearsed" })
+            #expect(plan.migrations.allSatisfy { $0.rehearsalMs != nil && $0.status == .rehearsed })
             #expect(plan.migrations[0].statements == ["ALTER TABLE", "UPDATE"])
             #expect(try database.fingerprint() == before)
             #expect(try database.query("SELECT COUNT(*) FROM lifeboat_history") == [["1"]])
@@ -92,8 +92,8 @@ extension ConformanceSuite {
             guard case .rehearsalFailed(let report) = error else { Issue.record("\(error)"); return }
             #expect(report.failure?.version == "0006")
             #expect(report.lint.map(\.rule) == ["drop-table"])
-            let noTransaction = engine.name == "postgres" ? "not_rehearsed" : "rehearsed"
-            #expect(report.migrations.map(\.status) == ["rehearsed", noTransaction, "failed", "not_reached", "not_reached"])
+            let noTransaction: MigrationStatus = engine.name == "postgres" ? .notRehearsed : .rehearsed
+            #expect(report.migrations.map(\.status) == [.rehearsed, noTransaction, .failed, .notReached, .notReached])
             #expect(report.migrations.suffix(2).allSatisfy { $0.rehearsalMs == nil })
             #expect(error.description.contains("rehearsal of migration 0006 failed"))
             #expect(error.description.contains("lint also found 1 destructive statement(s) that are not allowed"), "\(error.description)")
@@ -155,7 +155,7 @@ extension ConformanceSuite {
             let migrated = try database.fingerprint()
             let report = try lifeboat.rollback(.steps(2))
             #expect(report.migrations.map(\.version) == ["0003", "0002"])
-            #expect(report.migrations.allSatisfy { $0.status == "rolled_back" })
+            #expect(report.migrations.allSatisfy { $0.status == .rolledBack })
             #expect(report.snapshot?.reason == .rollback)
             #expect(report.currentVersion == "0001")
             #expect(try database.query("SELECT version FROM lifeboat_history") == [["0001"]])

@@ -60,7 +60,7 @@ public struct ConformanceSuite: Sendable {
             let lifeboat = try lifeboat(database, folder)
             let report = try lifeboat.migrate()
             #expect(report.migrations.map(\.version) == ["0001", "0002", "0003"])
-            #expect(report.migrations.allSatisfy { $0.status == "applied" })
+            #expect(report.migrations.allSatisfy { $0.status == .applied })
             #expect(report.currentVersion == "0003")
             #expect(try database.query("SELECT email FROM people ORDER BY id") == [["ada@example.com"], ["grace@example.com"]])
 
@@ -99,7 +99,7 @@ public struct ConformanceSuite: Sendable {
             _ = try lifeboat.migrate(MigrateOptions(target: MigrationVersion("2")))
             status = try lifeboat.status()
             #expect(status.currentVersion == "0002")
-            #expect(status.migrations.map(\.status) == ["applied", "applied", "pending"])
+            #expect(status.migrations.map(\.status) == [.applied, .applied, .pending])
             #expect(status.migrations.allSatisfy { $0.checksum.count == 64 })
             #expect(status.migrations[0].executionMs != nil && status.migrations[2].executionMs == nil)
         }

@@ -94,6 +94,26 @@ import Testing
         #expect(try database.currentVersion(migrations: repository.path("migrations"), backups: repository.path("backups")) == "0004")
     }
 
+    /// A no-transaction migration that stops halfway under `--on-failure keep` commits no
+    /// migration, yet its first statement stays: the summary says so from the report's
+    /// `database_changed`, not "nothing was committed" from the count of applied migrations.
+    @Test func partialNoTransactionFailureIsNotCalledUnchanged() throws {
+        let repository = try ScratchRepository()
+        let database = try ScriptDatabase(.sqlite, in: repository)
+        let first = try repository.runScript("deploy.sh", [], environment: ["DATABASE_URL": database.url])
+        #expect(first.exitCode == 0, "\(first.output)")
+        try repository.write("migrations/0007_half.sql", """
+        -- lifeboat:no-transaction
+        -- lifeboat:up
+        CREATE TABLE half_done (id INTEGER);
+        INSERT INTO no_such_table VALUES (1);
+        """)
+        let result = try repository.runScript("deploy.sh", ["--", "--on-failure", "keep"], environment: ["DATABASE_URL": database.url])
+        #expect(result.exitCode == 1, "\(result.output)")
+        #expect(result.stdout.contains("restored:  NO: "), "\(result.stdout)")
+        #expect(!result.stdout.contains("nothing of this run was committed"), "\(result.stdout)")
+    }
+
     /// An unreachable server: bounded wait, a clear message, exit 2, no password shown.
     @Test func unreachableDatabaseGivesUpAfterTheWait() throws {
         let repository = try ScratchRepository()

@@ -1,8 +1,7 @@
 /// One migration's state: the files and the history table side by side.
 public struct MigrationState: Sendable, Equatable {
-    public enum Status: String, Sendable, Codable {
-        case applied, baseline, failed, pending, drift, missing
-    }
+    /// One of `applied`, `baseline`, `failed`, `pending`, `drift`, `missing`.
+    public typealias Status = MigrationStatus
     public let version: String
     public let description: String
     /// The file's checksum, or the recorded one when the file is missing.

@@ -35,7 +35,7 @@ extension Lifeboat {
                     try engine.insertHistory(record, into: table)
                     report.changes.append("baseline \(migration.version.text)_\(migration.description) (not run)")
                     report.migrations.append(MigrationEntry(version: record.version, description: record.description,
-                                                            checksum: record.checksum, status: "baseline",
+                                                            checksum: record.checksum, status: .baseline,
                                                             appliedAt: record.appliedAt, executionMs: 0, file: migration.file))
                 }
                 try engine.commit()
@@ -72,13 +72,13 @@ extension Lifeboat {
                         try engine.updateHistoryChecksum(version: state.version, checksum: migration.checksum, in: table)
                         report.changes.append("checksum of \(state.version)_\(state.description): \(state.record?.checksum ?? "?") → \(migration.checksum)")
                         report.migrations.append(MigrationEntry(version: state.version, description: state.description,
-                                                                checksum: migration.checksum, status: "repaired",
+                                                                checksum: migration.checksum, status: .repaired,
                                                                 file: migration.file))
                     case .failed:
                         try engine.deleteHistory(version: state.version, from: table)
                         report.changes.append("deleted the failed row of \(state.version)_\(state.description); it is pending again")
                         report.migrations.append(MigrationEntry(version: state.version, description: state.description,
-                                                                checksum: state.checksum, status: "pending",
+                                                                checksum: state.checksum, status: .pending,
                                                                 file: state.migration?.file))
                     case .missing:
                         report.changes.append("left alone: \(state.version)_\(state.description) is applied but its file is missing; restore the file")
@@ -107,6 +107,12 @@ extension Lifeboat {
     /// - Throws: `RunError.lintFailed` (exit 6) when a finding is not allowed and
     ///   `allowDestructive` is false.
     public func lint(files: [String], allowDestructive: Bool) throws -> PlanReport {
+        try lintResult(files: files, allowDestructive: allowDestructive).get()
+    }
+
+    /// `lint`, with the report of findings that were not allowed returned in `.failed` (with
+    /// `RunError.lintFailed`) rather than thrown.
+    public func lintResult(files: [String], allowDestructive: Bool) throws -> RunResult<PlanReport> {
         let migrations: [Migration]
         if files.isEmpty {
             migrations = try loadCatalog().migrations
@@ -117,7 +123,7 @@ extension Lifeboat {
         let report = PlanReport(engine: engine.rawValue, database: configuration.databaseURL.redacted, currentVersion: nil,
                                 migrations: migrations.map(PlannedMigration.init),
                                 lint: Lint(engine: engine).findings(in: migrations), rehearsed: false)
-        if !allowDestructive, !report.blockingLint.isEmpty { throw RunError.lintFailed(report) }
-        return report
+        if !allowDestructive, !report.blockingLint.isEmpty { return .failed(report, RunError.lintFailed(report)) }
+        return .succeeded(report)
     }
 }

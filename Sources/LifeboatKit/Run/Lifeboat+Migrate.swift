@@ -11,6 +11,13 @@ extension Lifeboat {
     ///   any migration; `RunError.migrationFailed` (exit 1) carrying the report of what ran and
     ///   what was restored.
     public func migrate(_ options: MigrateOptions = MigrateOptions()) throws -> MigrateReport {
+        try migrateResult(options).get()
+    }
+
+    /// `migrate`, with a failed run's report returned rather than thrown: `.failed` carries the
+    /// report of what ran and what was restored with `RunError.migrationFailed`.
+    /// - Throws: what stops the run before any migration (validation, lock, snapshot).
+    public func migrateResult(_ options: MigrateOptions = MigrateOptions()) throws -> RunResult<MigrateReport> {
         let started = ContinuousClock.now
         let (catalog, engine) = try openWithCatalog(creating: true)
         defer { engine.close() }
@@ -21,7 +28,7 @@ extension Lifeboat {
 
     /// Steps 2–7, with the lock held.
     private func migrateLocked(_ engine: DatabaseEngine, catalog: MigrationCatalog, options: MigrateOptions,
-                               started: ContinuousClock.Instant) throws -> MigrateReport {
+                               started: ContinuousClock.Instant) throws -> RunResult<MigrateReport> {
         let table = configuration.historyTable
         var report = MigrateReport(engine: engine.kind.rawValue, database: engine.url.redacted)
 
@@ -36,7 +43,7 @@ extension Lifeboat {
             report.upToDate = true
             report.totalMs = Timestamp.milliseconds(since: started)
             logger.info("\(engine.url.redacted) is up to date at version \(comparison.currentVersion ?? "none")")
-            return report
+            return .succeeded(report)
         }
         if options.atomic, let first = pending.first(where: \.noTransaction) {
             throw RunError.atomicWithNoTransaction(file: first.file)
@@ -44,7 +51,7 @@ extension Lifeboat {
 
         // 4. Snapshot: no backup, no migration.
         if !options.noSnapshot {
-            let appliedCount = comparison.states.filter { $0.status == .applied || $0.status == .baseline }.count
+            let appliedCount = comparison.states.filter(\.status.isApplied).count
             do {
                 report.snapshot = try takeSnapshot(of: engine, reason: .migrate, schemaVersion: comparison.currentVersion,
                                                    appliedCount: appliedCount, label: nil)
@@ -57,33 +64,28 @@ extension Lifeboat {
         var applier = MigrationApplier(engine: engine, table: table, snapshotID: report.snapshot?.id, logger: logger)
         let outcome = options.atomic ? applier.applyAtomically(pending) : applier.applyEach(pending)
         report.migrations = outcome.entries
-        report.currentVersion = outcome.entries.last(where: { $0.status == "applied" })?.version ?? report.currentVersion
+        report.currentVersion = outcome.entries.last(where: { $0.status == .applied })?.version ?? report.currentVersion
 
         // 6. On failure: put the snapshot back when this run left anything behind; when it left
         // nothing, the database still equals the snapshot, which is deleted.
         if let failure = outcome.failure {
-            report.failure = MigrateReport.Failure(version: failure.migration.version.text, file: failure.migration.file,
-                                                   error: failure.error)
             let leftSomething = outcome.committed > 0 || failure.leftPartialChanges
-            if options.onFailure == .restore, leftSomething, let snapshot = report.snapshot {
-                try restoreAfterFailure(snapshot, into: engine, failure: failure.error)
-                report.restored = true
-                report.currentVersion = comparison.currentVersion
-            }
             if !leftSomething, let snapshot = report.snapshot {
                 report.snapshotDeleted = deleteUnneededSnapshot(snapshot)
             }
-            report.totalMs = Timestamp.milliseconds(since: started)
-            throw RunError.migrationFailed(report, underlying: failure.error)
+            return try failedRun(report, at: failure.migration.version.text, file: failure.migration.file, error: failure.error,
+                                 leftSomething: leftSomething, onFailure: options.onFailure,
+                                 versionBefore: comparison.currentVersion, engine: engine, started: started)
         }
 
         // 7. Success.
+        report.databaseChanged = true
         if let path = options.dumpSchema {
             try writeSchema(of: engine, to: path)
         }
         report.pruned = pruneSnapshots(of: engine)
         report.totalMs = Timestamp.milliseconds(since: started)
-        return report
+        return .succeeded(report)
     }
 
     /// Pending migrations up to `target`, which must name a migration in the folder.

@@ -24,6 +24,13 @@ extension Lifeboat {
     ///   (exit 1) carrying the report when a migration fails in rehearsal; `RunError.lintFailed`
     ///   (exit 6) carrying the report when destructive statements were not allowed.
     public func plan(_ options: PlanOptions = PlanOptions()) throws -> PlanReport {
+        try planResult(options).get()
+    }
+
+    /// `plan`, with the report of a failed rehearsal or a blocking lint returned in `.failed`
+    /// (with `RunError.rehearsalFailed` / `.lintFailed`) rather than thrown.
+    /// - Throws: `CatalogError` (exit 3) for validation problems.
+    public func planResult(_ options: PlanOptions = PlanOptions()) throws -> RunResult<PlanReport> {
         let (catalog, engine) = try openWithCatalog()
         defer { engine.close() }
         let comparison = HistoryComparison(catalog: catalog, history: try engine.readHistory(configuration.historyTable))
@@ -37,9 +44,9 @@ extension Lifeboat {
         if options.rehearse, !pending.isEmpty {
             try rehearse(pending, on: engine, into: &report)
         }
-        if report.failure != nil { throw RunError.rehearsalFailed(report) }
-        if !report.blockingLint.isEmpty { throw RunError.lintFailed(report) }
-        return report
+        if report.failure != nil { return .failed(report, RunError.rehearsalFailed(report)) }
+        if !report.blockingLint.isEmpty { return .failed(report, RunError.lintFailed(report)) }
+        return .succeeded(report)
     }
 
     /// Applies `pending` to the engine's throwaway version, filling in times and the failure.
@@ -65,10 +72,10 @@ extension Lifeboat {
             let planned = report.migrations[index]
             if let entry = outcome.entries.first(where: { $0.version == planned.version }) {
                 report.migrations[index].rehearsalMs = entry.executionMs
-                report.migrations[index].status = entry.status == "applied" ? "rehearsed" : "failed"
-                if entry.status != "applied" { failed = true }
+                report.migrations[index].status = entry.status == .applied ? .rehearsed : .failed
+                if entry.status != .applied { failed = true }
             } else {
-                report.migrations[index].status = failed ? "not_reached" : "not_rehearsed"
+                report.migrations[index].status = failed ? .notReached : .notRehearsed
             }
         }
         if let failure = outcome.failure {

@@ -21,6 +21,14 @@ extension Lifeboat {
     public func rollback(_ range: RollbackRange = .steps(1), onFailure: MigrateOptions.OnFailure = .restore,
                          noSnapshot: Bool = false,
                          confirm: (([MigrationEntry]) throws -> Void)? = nil) throws -> MigrateReport {
+        try rollbackResult(range, onFailure: onFailure, noSnapshot: noSnapshot, confirm: confirm).get()
+    }
+
+    /// `rollback`, with a failed run's report returned in `.failed` (with
+    /// `RunError.migrationFailed`) rather than thrown.
+    public func rollbackResult(_ range: RollbackRange = .steps(1), onFailure: MigrateOptions.OnFailure = .restore,
+                               noSnapshot: Bool = false,
+                               confirm: (([MigrationEntry]) throws -> Void)? = nil) throws -> RunResult<MigrateReport> {
         let started = ContinuousClock.now
         let (catalog, engine) = try openWithCatalog()
         defer { engine.close() }
@@ -54,7 +62,7 @@ extension Lifeboat {
             guard !selected.isEmpty else {
                 report.upToDate = true
                 report.totalMs = Timestamp.milliseconds(since: started)
-                return report
+                return .succeeded(report)
             }
             try confirm?(selected.map(MigrationEntry.init))
             if !noSnapshot {
@@ -85,26 +93,23 @@ extension Lifeboat {
                     try? engine.rollback()
                     let failure = EngineError.wrapping(error)
                     report.migrations.append(MigrationEntry(version: state.version, description: state.description,
-                                                            checksum: state.checksum, status: "failed",
+                                                            checksum: state.checksum, status: .failed,
                                                             executionMs: Timestamp.milliseconds(since: migrationStarted),
                                                             file: migration.down?.file))
-                    report.failure = MigrateReport.Failure(version: state.version, file: migration.down?.file, error: failure)
-                    if onFailure == .restore, report.committedCount > 0 || leftPartialChanges, let snapshot = report.snapshot {
-                        try restoreAfterFailure(snapshot, into: engine, failure: failure)
-                        report.restored = true
-                    }
-                    report.totalMs = Timestamp.milliseconds(since: started)
-                    throw RunError.migrationFailed(report, underlying: failure)
+                    return try failedRun(report, at: state.version, file: migration.down?.file, error: failure,
+                                         leftSomething: report.committedCount > 0 || leftPartialChanges, onFailure: onFailure,
+                                         versionBefore: comparison.currentVersion, engine: engine, started: started)
                 }
                 report.migrations.append(MigrationEntry(version: state.version, description: state.description,
-                                                        checksum: state.checksum, status: "rolled_back",
+                                                        checksum: state.checksum, status: .rolledBack,
                                                         executionMs: Timestamp.milliseconds(since: migrationStarted),
                                                         file: migration.down?.file))
                 logger.info("rolled back \(state.version)_\(state.description)")
             }
+            report.databaseChanged = true
             report.currentVersion = try currentVersion(of: engine).0
             report.totalMs = Timestamp.milliseconds(since: started)
-            return report
+            return .succeeded(report)
         }
     }
 }

@@ -4,9 +4,9 @@ import Foundation
 public struct RestoreReport: Sendable, Codable {
     public var snapshot: SnapshotManifest
     /// The snapshot of the state just before the restore, so the restore can itself be undone.
-    public var safetySnapshot: SnapshotManifest?
+    @JSONNull public var safetySnapshot: SnapshotManifest?
     /// The schema version the database is at after the restore.
-    public var restoredVersion: String?
+    @JSONNull public var restoredVersion: String?
     public var totalMs: Int
 
     enum CodingKeys: String, CodingKey {
@@ -14,14 +14,6 @@ public struct RestoreReport: Sendable, Codable {
         case safetySnapshot = "safety_snapshot"
         case restoredVersion = "restored_version"
         case totalMs = "total_ms"
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(snapshot, forKey: .snapshot)
-        try container.encode(safetySnapshot, forKey: .safetySnapshot)
-        try container.encode(restoredVersion, forKey: .restoredVersion)
-        try container.encode(totalMs, forKey: .totalMs)
     }
 }
 

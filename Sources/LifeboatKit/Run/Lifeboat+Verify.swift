@@ -11,24 +11,13 @@ public struct VerifyReport: Sendable, Codable {
     /// Applied migrations whose verify section ran and held.
     public var verified: [String]
     /// nil without `--schema`; else whether the live schema equals the file.
-    public var schemaMatches: Bool?
-    public var schemaDiff: String?
+    @JSONNull public var schemaMatches: Bool? = nil
+    @JSONNull public var schemaDiff: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case engine, database, migrations, problems, verified
         case schemaMatches = "schema_matches"
         case schemaDiff = "schema_diff"
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(engine, forKey: .engine)
-        try container.encode(database, forKey: .database)
-        try container.encode(migrations, forKey: .migrations)
-        try container.encode(problems, forKey: .problems)
-        try container.encode(verified, forKey: .verified)
-        try container.encode(schemaMatches, forKey: .schemaMatches)
-        try container.encode(schemaDiff, forKey: .schemaDiff)
     }
 }
 
@@ -40,6 +29,12 @@ extension Lifeboat {
     ///   drift, missing files, failed rows or a schema mismatch; `.migrationFailed` (exit 1) for a
     ///   verify section that does not hold.
     public func verify(schemaFile: String? = nil) throws -> VerifyReport {
+        try verifyResult(schemaFile: schemaFile).get()
+    }
+
+    /// `verify`, with the report of failed checks returned in `.failed` (with
+    /// `RunError.verifyFailed`) rather than thrown.
+    public func verifyResult(schemaFile: String? = nil) throws -> RunResult<VerifyReport> {
         let (catalog, engine) = try openWithCatalog()
         defer { engine.close() }
         let comparison = HistoryComparison(catalog: catalog, history: try engine.readHistory(configuration.historyTable))
@@ -61,23 +56,20 @@ extension Lifeboat {
         }
 
         var assertionFailure: EngineError?
-        let applied = comparison.states.filter { ($0.status == .applied || $0.status == .baseline) }.compactMap(\.migration)
+        let applied = comparison.states.filter(\.status.isApplied).compactMap(\.migration)
         try engine.begin()
         defer { try? engine.rollback() }
         for migration in applied {
-            guard let verify = migration.verify else { continue }
+            guard migration.verify != nil else { continue }
             do {
-                for statement in StatementSplitter.split(verify) where try !engine.evaluateAssertion(statement) {
-                    throw EngineError.assertionFailed(file: statement.file, line: statement.firstStatementLine,
-                                                      statement: statement.text.trimmingCharacters(in: .whitespacesAndNewlines))
-                }
+                try VerifySection.check(migration, on: engine)
                 report.verified.append(migration.version.text)
             } catch {
                 let failure = EngineError.wrapping(error)
                 assertionFailure = assertionFailure ?? failure
                 report.problems.append(failure.description)
                 if let index = report.migrations.firstIndex(where: { $0.version == migration.version.text }) {
-                    report.migrations[index].status = "failed"
+                    report.migrations[index].status = .failed
                 }
                 // A failed statement aborts a PostgreSQL transaction: start a fresh one.
                 try? engine.rollback()
@@ -103,9 +95,9 @@ extension Lifeboat {
             }
         }
 
-        if assertionFailure != nil { throw RunError.verifyFailed(report, category: .migrationFailed) }
-        if !report.problems.isEmpty || schemaMismatch { throw RunError.verifyFailed(report, category: .validation) }
-        return report
+        if assertionFailure != nil { return .failed(report, RunError.verifyFailed(report, category: .migrationFailed)) }
+        if !report.problems.isEmpty || schemaMismatch { return .failed(report, RunError.verifyFailed(report, category: .validation)) }
+        return .succeeded(report)
     }
 }
 

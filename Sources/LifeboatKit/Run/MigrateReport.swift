@@ -21,23 +21,27 @@ public struct MigrateReport: Sendable, Codable {
     /// Migrations run in this invocation, in order, with their times; a failed one last.
     public var migrations: [MigrationEntry] = []
     /// The snapshot taken before the run, nil when none was taken.
-    public var snapshot: SnapshotManifest?
+    @JSONNull public var snapshot: SnapshotManifest? = nil
     /// Whether the snapshot was restored after a failure.
     public var restored = false
     /// Whether the snapshot was deleted because the run failed without changing the database,
     /// which still equals it (SPEC "Snapshots").
     public var snapshotDeleted = false
+    /// Whether the database differs from before the run now that it ended: something was
+    /// committed (or a no-transaction migration stopped halfway) and not restored. Scripts read
+    /// this rather than guessing from exit codes and counts.
+    public var databaseChanged = false
     public var totalMs = 0
     /// True when nothing was pending.
     public var upToDate = false
-    public var failure: Failure?
+    @JSONNull public var failure: Failure? = nil
     /// The version the database is at after the run.
-    public var currentVersion: String?
+    @JSONNull public var currentVersion: String? = nil
     /// Snapshot ids pruned after success (`--keep`).
     public var pruned: [String] = []
 
     /// Migrations of this run that were committed (before any restore).
-    public var committedCount: Int { migrations.filter { $0.status == "applied" || $0.status == "rolled_back" }.count }
+    public var committedCount: Int { migrations.filter(\.status.committedByRun).count }
 
     public init(engine: String, database: String) {
         self.engine = engine
@@ -50,20 +54,6 @@ public struct MigrateReport: Sendable, Codable {
         case upToDate = "up_to_date"
         case currentVersion = "current_version"
         case snapshotDeleted = "snapshot_deleted"
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(engine, forKey: .engine)
-        try container.encode(database, forKey: .database)
-        try container.encode(migrations, forKey: .migrations)
-        try container.encode(snapshot, forKey: .snapshot)
-        try container.encode(restored, forKey: .restored)
-        try container.encode(snapshotDeleted, forKey: .snapshotDeleted)
-        try container.encode(totalMs, forKey: .totalMs)
-        try container.encode(upToDate, forKey: .upToDate)
-        try container.encode(failure, forKey: .failure)
-        try container.encode(currentVersion, forKey: .currentVersion)
-        try container.encode(pruned, forKey: .pruned)
+        case databaseChanged = "database_changed"
     }
 }

@@ -55,7 +55,7 @@ struct MigrationApplier {
                 }
             } catch {
                 try? engine.rollback()
-                outcome.entries.append(entry(migration, status: "failed", started: started))
+                outcome.entries.append(entry(migration, status: .failed, started: started))
                 outcome.failure = Failure(migration: migration, error: .wrapping(error), leftPartialChanges: migration.noTransaction)
                 return outcome
             }
@@ -87,8 +87,8 @@ struct MigrationApplier {
             } catch {
                 try? engine.rollback()
                 // Nothing of the run was committed: earlier entries are rolled back with it.
-                outcome.entries = outcome.entries.map { var e = $0; e.status = "not_committed"; return e }
-                outcome.entries.append(entry(migration, status: "failed", started: started))
+                outcome.entries = outcome.entries.map { var e = $0; e.status = .notCommitted; return e }
+                outcome.entries.append(entry(migration, status: .failed, started: started))
                 outcome.failure = Failure(migration: migration, error: .wrapping(error), leftPartialChanges: false)
                 return outcome
             }
@@ -113,19 +113,7 @@ struct MigrationApplier {
 
     private func runUpAndVerify(_ migration: Migration) throws {
         try engine.execute(migration.up)
-        try runVerify(migration)
-    }
-
-    /// Each statement of the verify section must succeed, and a query's first column of its first
-    /// row must be true.
-    private func runVerify(_ migration: Migration) throws {
-        guard let verify = migration.verify else { return }
-        for statement in StatementSplitter.split(verify) {
-            guard try engine.evaluateAssertion(statement) else {
-                throw EngineError.assertionFailed(file: statement.file, line: statement.firstStatementLine,
-                                                  statement: statement.text.trimmingCharacters(in: .whitespacesAndNewlines))
-            }
-        }
+        try VerifySection.check(migration, on: engine)
     }
 
     /// Outside a transaction, statement by statement. A `failed` row goes in first and becomes
@@ -137,7 +125,7 @@ struct MigrationApplier {
         for statement in StatementSplitter.split(migration.up) {
             try engine.execute(statement)
         }
-        try runVerify(migration)
+        try VerifySection.check(migration, on: engine)
         let applied = record(for: migration, status: .applied, started: started)
         try engine.begin()
         try engine.deleteHistory(version: migration.version.text, from: table)
@@ -155,11 +143,11 @@ struct MigrationApplier {
 
     private func entry(_ migration: Migration, _ record: HistoryRecord) -> MigrationEntry {
         MigrationEntry(version: record.version, description: record.description, checksum: record.checksum,
-                       status: record.status.rawValue, appliedAt: record.appliedAt, executionMs: record.executionMs,
+                       status: .applied, appliedAt: record.appliedAt, executionMs: record.executionMs,
                        file: migration.file)
     }
 
-    private func entry(_ migration: Migration, status: String, started: ContinuousClock.Instant) -> MigrationEntry {
+    private func entry(_ migration: Migration, status: MigrationStatus, started: ContinuousClock.Instant) -> MigrationEntry {
         MigrationEntry(version: migration.version.text, description: migration.description, checksum: migration.checksum,
                        status: status, appliedAt: Timestamp.iso8601(Date()),
                        executionMs: Timestamp.milliseconds(since: started), file: migration.file)

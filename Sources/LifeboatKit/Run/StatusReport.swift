@@ -2,23 +2,23 @@
 public struct StatusReport: Sendable, Codable {
     public var engine: String
     public var database: String
-    public var currentVersion: String?
+    @JSONNull public var currentVersion: String?
     public var appliedCount: Int
     public var pendingCount: Int
     public var failedCount: Int
     public var driftCount: Int
     public var missingCount: Int
     public var migrations: [MigrationEntry]
-    public var latestSnapshot: SnapshotManifest?
+    @JSONNull public var latestSnapshot: SnapshotManifest?
     /// The first problem `migrate` would refuse (drift, a missing file, a dirty database), with
     /// its way out; nil when there is none.
     public var problem: CatalogError?
     /// The snapshot an interrupted restore was putting back (a `restoring` marker), nil when none.
-    public var interruptedRestore: String?
+    @JSONNull public var interruptedRestore: String?
     /// A pending migration below the newest applied one, which `migrate` refuses unless
     /// `--allow-out-of-order`: the message `migrate` would give, or nil. Reported, not an error
     /// of `status` itself (JSON `out_of_order`).
-    public var outOfOrder: String?
+    @JSONNull public var outOfOrder: String?
 
     /// Something is wrong that `migrate` would refuse (exit 3): drift, missing files, a dirty database.
     public var hasProblems: Bool { problem != nil || failedCount + driftCount + missingCount > 0 }
@@ -34,21 +34,5 @@ public struct StatusReport: Sendable, Codable {
         case latestSnapshot = "latest_snapshot"
         case interruptedRestore = "interrupted_restore"
         case outOfOrder = "out_of_order"
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(engine, forKey: .engine)
-        try container.encode(database, forKey: .database)
-        try container.encode(currentVersion, forKey: .currentVersion)
-        try container.encode(appliedCount, forKey: .appliedCount)
-        try container.encode(pendingCount, forKey: .pendingCount)
-        try container.encode(failedCount, forKey: .failedCount)
-        try container.encode(driftCount, forKey: .driftCount)
-        try container.encode(missingCount, forKey: .missingCount)
-        try container.encode(migrations, forKey: .migrations)
-        try container.encode(latestSnapshot, forKey: .latestSnapshot)
-        try container.encode(interruptedRestore, forKey: .interruptedRestore)
-        try container.encode(outOfOrder, forKey: .outOfOrder)
     }
 }
