@@ -101,6 +101,7 @@ status_message() {
     printf '%s\n' "$message"
 }
 
+# Until lifeboat itself reports the URL (status, below), hide the password here.
 display_url=$(lb_redact_url "$DATABASE_URL")
 started=$(date +%s)
 attempt=0

@@ -69,6 +69,7 @@ export LIFEBOAT_BACKUPS
 if [[ $choice == */* || $choice == *.json || $choice == *.gz ]]; then
     choice=$(lb_abs "$choice")
 fi
+# Until lifeboat itself reports the URL (the snapshot listing below), hide the password here.
 display_url=$(lb_redact_url "$DATABASE_URL")
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/lifeboat-restore.XXXXXX")
@@ -106,6 +107,10 @@ if [[ $rc -ne 0 ]]; then
     echo "cannot list the snapshots (${message:-exit $rc}); lifeboat restore chooses '$choice' itself and shows it first"
     listed=0
     printf '{"snapshots": []}\n' >"$scratch/snapshots.json"
+else
+    # The URL as lifeboat shows it everywhere, password hidden.
+    reported_url=$(lb_json_value "$scratch/snapshots.json" database)
+    display_url=${reported_url:-$display_url}
 fi
 
 ids=()

@@ -69,4 +69,14 @@ import Testing
         #expect(restored.exitCode == 0, "\(restored.stderr)")
         #expect(Self.shape(try restored.json()) == Self.envelope.union(["snapshot", "safety_snapshot", "restored_version=null", "total_ms"]))
     }
+
+    /// The listing names the database as lifeboat shows it, so scripts need not redact URLs.
+    @Test func snapshotListingNamesTheDatabase() throws {
+        let workspace = try Workspace()
+        #expect(try workspace.run("migrate").exitCode == 0)
+        let json = try workspace.run("snapshots", "--format", "json").json()
+        #expect(Self.shape(json) == Self.envelope.union(["database", "snapshots", "damaged"]))
+        let status = try workspace.run("status", "--format", "json").json()
+        #expect(json["database"] as? String == status["database"] as? String)
+    }
 }

@@ -19,6 +19,9 @@ public struct RestoreReport: Sendable, Codable {
 
 /// What `snapshots` found: complete snapshots and damaged manifests, newest first.
 public struct SnapshotListing: Sendable, Encodable {
+    /// The target database, password hidden, as every report shows it (scripts print this
+    /// rather than redacting the URL themselves).
+    public var database: String
     public var snapshots: [SnapshotManifest]
     public var damaged: [DamagedManifest]
 }
@@ -56,7 +59,8 @@ extension Lifeboat {
     public func snapshotListing(all: Bool) throws -> SnapshotListing {
         if !all { try requireExistingDatabase() }
         let scan = try snapshotStore.scan(identity: all ? nil : configuration.databaseURL.identity)
-        return SnapshotListing(snapshots: scan.snapshots.map(\.manifest), damaged: scan.damaged)
+        return SnapshotListing(database: configuration.databaseURL.redacted, snapshots: scan.snapshots.map(\.manifest),
+                               damaged: scan.damaged)
     }
 
     /// The snapshot `restore` would use, checked before anything is asked or changed, so the
