@@ -97,19 +97,28 @@ package struct StatementBoundaries: Sendable {
     private var prefix = Prefix.start
     private var depth = 0
 
-    private enum Prefix { case start, create, orReplace, replaced, temp, body, none }
+    private enum Prefix {
+        case start, create, orReplace, replaced, temp, body, none
+
+        var isTemp: Bool {
+            if case .temp = self { return true }
+            return false
+        }
+    }
 
     package init() {}
 
     package mutating func feed(_ token: SQLToken, in bytes: UnsafeBufferPointer<UInt8>) -> Event {
-        if token.kind == .symbol, bytes[token.start] == UInt8(ascii: ";"), depth == 0 {
+        // Pattern matches, not `==`: this runs for every token of a restore, and `==` on the
+        // enums here went through a generic witness call.
+        if case .symbol = token.kind, bytes[token.start] == UInt8(ascii: ";"), depth == 0 {
             let event: Event = position == 0 ? .empty : .ended
             self = StatementBoundaries()
             return event
         }
         position += 1
-        guard token.kind == .word else {
-            if prefix != .body { prefix = .none }
+        guard case .word = token.kind else {
+            if case .body = prefix {} else { prefix = .none }
             return .inside
         }
         func word(_ keyword: StaticString) -> Bool { StatementSplitter.keyword(token, in: bytes, is: keyword) }
@@ -127,9 +136,9 @@ package struct StatementBoundaries: Sendable {
         case .orReplace:
             prefix = word("REPLACE") ? .replaced : .none
         case .create, .replaced, .temp:
-            if prefix == .create, word("OR") {
+            if case .create = prefix, word("OR") {
                 prefix = .orReplace
-            } else if prefix != .temp, word("TEMP") || word("TEMPORARY") {
+            } else if !prefix.isTemp, word("TEMP") || word("TEMPORARY") {
                 prefix = .temp
             } else {
                 prefix = word("TRIGGER") || word("FUNCTION") || word("PROCEDURE") ? .body : .none
