@@ -18,6 +18,7 @@ struct SQLDumpReaderTests {
              SELECT 1;
              SELECT CASE WHEN true THEN 2 END;
             END;
+        COMMENT ON TABLE public.t IS E'it\\'s; -- not a comment' /* a; /* b; */ c; */;
 
         COPY public.t (id, body) FROM stdin;
         1\tplain
@@ -73,6 +74,7 @@ struct SQLDumpReaderTests {
             // pg_dump writes a SQL-standard body over several lines; it is one statement.
             .statement("CREATE FUNCTION g() RETURNS integer LANGUAGE sql\n    BEGIN ATOMIC\n     SELECT 1;\n"
                 + "     SELECT CASE WHEN true THEN 2 END;\n    END;"),
+            .statement("COMMENT ON TABLE public.t IS E'it\\'s; -- not a comment' /* a; /* b; */ c; */;"),
             .statement("COPY public.t (id, body) FROM stdin;"),
             .copy("1\tplain\n2\t\\\\. not the end\n3\t\\N\n"),
             .statement("COPY public.empty (id) FROM stdin;"),
