@@ -284,13 +284,14 @@ public final class PostgresEngine: DatabaseEngine {
                                     statement: script.text)
         }
         let bytes = Array(script.text.utf8)
-        let statements = SQLStatementScanner.statements(in: bytes)
+        // The same statements the runner and the server count (a `BEGIN ATOMIC … END` body is one).
+        let statements = bytes.withUnsafeBufferPointer { StatementSplitter.spans(in: $0) }
         var line: Int?
-        var failing: (range: Range<Int>, contentStart: Int)?
+        var failing: StatementSplitter.Span?
         if let sent = server.position, case let position = sent - positionOffset, position > 0 {
             line = script.line(atCharacterOffset: position - 1)
             let offset = Self.utf8Offset(ofCharacter: position - 1, in: bytes)
-            failing = statements.last(where: { $0.contentStart <= offset }) ?? statements.first
+            failing = statements.last(where: { $0.bytes.lowerBound <= offset }) ?? statements.first
         } else if completedStatements < statements.count {
             failing = statements[completedStatements]
         } else {
@@ -298,9 +299,10 @@ public final class PostgresEngine: DatabaseEngine {
         }
         var statementText: String?
         if let failing {
-            line = line ?? script.line(atUTF8Offset: failing.contentStart)
-            statementText = String(decoding: bytes[failing.contentStart..<failing.range.upperBound], as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+            line = line ?? script.firstLine + failing.line
+            var text = bytes[failing.bytes]
+            if text.last == UInt8(ascii: ";") { text = text.dropLast() }
+            statementText = String(decoding: text, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         return .statementFailed(message: server.description + lockTimeoutExplanation(server), file: script.file,
                                 line: line ?? script.firstStatementLine, statement: statementText)

@@ -7,6 +7,11 @@ import LifeboatKit
 /// rows up to the `\.` line in buffers of at most about `chunkSize` bytes (plus one statement or
 /// one row's start). Memory is bounded by the largest single statement, not by the dump.
 ///
+/// Statements are found by `SQLLexer` and `StatementBoundaries`, the lexer the migrations use, so a
+/// `BEGIN ATOMIC … END` function body is one statement here too. The lexer works on whole buffers:
+/// a token that reaches the end of the bytes read so far (it may go on) waits for the next chunk,
+/// and the scan resumes after the last token that could not change.
+///
 /// It also tells whether the dump was complete: `pg_dump` ends its output with the comment
 /// `-- PostgreSQL database dump complete`, so a truncated payload is recognised before the
 /// restore commits.
@@ -28,10 +33,13 @@ final class SQLDumpReader {
     private var buffer: [UInt8] = []
     /// Where unconsumed bytes begin.
     private var start = 0
-    /// How far the scanner got in the current statement.
+    /// Where the lexer resumes: just past the last token of the current statement that the next
+    /// chunk cannot change.
     private var position = 0
+    /// Where the current statement's first token is (nil before it has one).
+    private var contentStart: Int?
+    private var boundaries = StatementBoundaries()
     private var atEnd = false
-    private var scanner = SQLStatementScanner(allowsMetaCommands: true)
     private var chunk: [UInt8]
 
     /// Whether the completion marker was seen after the last statement.
@@ -48,34 +56,101 @@ final class SQLDumpReader {
     /// The next statement or meta-command, or nil at the end of the dump.
     func next() throws -> Piece? {
         while true {
-            let step = buffer.withUnsafeBufferPointer { bytes in
-                scanner.scan(bytes, position: &position, atEndOfInput: atEnd)
-            }
-            switch step {
-            case .end(let end, let contentStart, let isMetaCommand):
-                let leading = start..<(contentStart ?? end)
-                noteMarker(in: leading)
-                defer { start = end }
-                guard let contentStart else { continue }
-                if isMetaCommand {
-                    var line = buffer[contentStart..<end]
-                    while let last = line.last, last == 0x0A || last == 0x0D { line = line.dropLast() }
-                    return .metaCommand(String(decoding: line, as: UTF8.self))
-                }
+            switch scanBuffered() {
+            case .statement(let end):
+                let first = contentStart ?? end
+                noteMarker(in: start..<first)
                 isComplete = false
-                return .statement(String(decoding: buffer[contentStart..<end], as: UTF8.self))
+                defer { finishPiece(at: end) }
+                return .statement(String(decoding: buffer[first..<end], as: UTF8.self))
+            case .emptyStatement(let end):
+                noteMarker(in: start..<end)
+                finishPiece(at: end)
+            case .metaCommand(let range):
+                noteMarker(in: start..<range.lowerBound)
+                defer { finishPiece(at: range.upperBound) }
+                var line = buffer[range]
+                while let last = line.last, last == 0x0A || last == 0x0D { line = line.dropLast() }
+                return .metaCommand(String(decoding: line, as: UTF8.self))
             case .needMore:
                 if atEnd {
                     noteMarker(in: start..<buffer.count)
-                    if scanner.contentStart != nil {
+                    if contentStart != nil {
                         throw ReadError.truncated("the dump ends inside a statement")
                     }
                     start = buffer.count
+                    position = start
                     return nil
                 }
                 try refill()
             }
         }
+    }
+
+    private enum Found {
+        /// The current statement ends just before `end` (after its `;`).
+        case statement(end: Int)
+        /// A `;` with no statement before it, ending just before `end`.
+        case emptyStatement(end: Int)
+        /// A psql meta-command line (a backslash where a statement would begin), with its newline.
+        case metaCommand(Range<Int>)
+        case needMore
+    }
+
+    /// Lexes from `position` to the first statement end or meta-command, or to where the buffered
+    /// bytes stop being certain.
+    private func scanBuffered() -> Found {
+        // Locals, not properties, inside the per-token closure: it runs for every token of a
+        // restore, and class property access there costs a third of the reader's time.
+        let origin = position
+        let atEnd = atEnd
+        var position = position
+        var contentStart = contentStart
+        var boundaries = boundaries
+        var found = Found.needMore
+        buffer.withUnsafeBufferPointer { all in
+            let bytes = UnsafeBufferPointer(rebasing: all[origin...])
+            SQLLexer.scan(bytes) { token in
+                let tokenStart = origin + token.start
+                let tokenEnd = origin + token.end
+                let byte = all[tokenStart]
+                var isSymbol = false
+                if case .symbol = token.kind { isSymbol = true }
+                // A word, string or `-` at the end of the bytes read so far may go on in the next chunk.
+                if tokenEnd == all.count, !atEnd, !(isSymbol && byte == UInt8(ascii: ";")) { return false }
+                if contentStart == nil, isSymbol, byte == UInt8(ascii: "\\") {
+                    if let newline = all[tokenStart...].firstIndex(of: 0x0A) {
+                        found = .metaCommand(tokenStart..<(newline + 1))
+                    } else if atEnd {
+                        found = .metaCommand(tokenStart..<all.count)
+                    }
+                    return false
+                }
+                switch boundaries.feed(token, in: bytes) {
+                case .inside:
+                    if contentStart == nil { contentStart = tokenStart }
+                    position = tokenEnd
+                    return true
+                case .ended:
+                    found = .statement(end: tokenEnd)
+                case .empty:
+                    found = .emptyStatement(end: tokenEnd)
+                }
+                return false
+            }
+        }
+        self.position = position
+        self.contentStart = contentStart
+        self.boundaries = boundaries
+        return found
+    }
+
+    /// Consumes the bytes up to `end` and readies the lexer for the next statement.
+    private func finishPiece(at end: Int) {
+        start = end
+        position = end
+        contentStart = nil
+        boundaries = StatementBoundaries()
     }
 
     /// Streams the rows of the `COPY … FROM stdin` statement just returned by `next()` into
@@ -141,7 +216,7 @@ final class SQLDumpReader {
         if start > 0 {
             buffer.removeSubrange(0..<start)
             position -= start
-            scanner.shift(by: start)
+            if let first = contentStart { contentStart = first - start }
             start = 0
         }
         let count = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }

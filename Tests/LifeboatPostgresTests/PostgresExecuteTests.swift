@@ -96,6 +96,38 @@ struct PostgresExecuteTests {
         }
     }
 
+    @Test("a constraint violation after a BEGIN ATOMIC function is blamed on the INSERT and its line")
+    func beginAtomicThenConstraintViolation() throws {
+        try TestDatabase.with { database in
+            let engine = try database.open()
+            defer { engine.close() }
+            let script = SQLScript("""
+                CREATE TABLE c (id int PRIMARY KEY);
+                CREATE FUNCTION two() RETURNS int LANGUAGE sql
+                BEGIN ATOMIC
+                  SELECT 1;
+                  SELECT CASE WHEN true THEN 2 END;
+                END;
+                INSERT INTO c VALUES (1);
+                /* the next statement
+                   repeats the key */
+                INSERT INTO c VALUES (1);
+                INSERT INTO c VALUES (2);
+                """, file: "m/0003_atomic.sql", firstLine: 4)
+            let error = try #require(throws: EngineError.self) { try engine.execute(script) }
+            guard case .statementFailed(let message, let file, let line, let statement) = error else {
+                Issue.record("expected statementFailed, got \(error)")
+                return
+            }
+            #expect(message.contains("duplicate key"))
+            #expect(file == "m/0003_atomic.sql")
+            // Line 4 + 9: the second `INSERT INTO c VALUES (1)`.
+            #expect(line == 13)
+            #expect(statement == "INSERT INTO c VALUES (1)")
+            #expect(error.description.contains("m/0003_atomic.sql:13"))
+        }
+    }
+
     @Test("the server's detail and hint are part of the message")
     func detailAndHint() throws {
         try TestDatabase.with { database in

@@ -1,7 +1,7 @@
 /// One token of SQL text: a byte range and the line it starts on. Comments and white space are
 /// not tokens.
-struct SQLToken: Sendable, Equatable {
-    enum Kind: Sendable, Equatable {
+package struct SQLToken: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// A keyword or unquoted identifier (letters, digits, `_`, `$`, non-ASCII).
         case word
         /// `"name"` or `` `name` ``.
@@ -15,35 +15,38 @@ struct SQLToken: Sendable, Equatable {
         case symbol
     }
 
-    let kind: Kind
+    package let kind: Kind
     /// Byte offsets into the lexed text.
-    let start: Int
-    let end: Int
+    package let start: Int
+    package let end: Int
     /// 0-based line of `start`, counted from the start of the lexed text.
-    let line: Int
+    package let line: Int
 }
 
 /// Cuts SQL text into tokens, skipping white space, `--` comments and nested `/* */` comments, and
 /// keeping string literals (`'…'` with `''`, PostgreSQL `E'…'` with backslash escapes, dollar
 /// quotes `$$…$$` / `$tag$…$tag$`) and quoted identifiers (`"…"`, `` `…` ``) whole.
 ///
-/// Shared by the statement splitter, the lint, the statement classifier and the file checks, so all
-/// agree on what is a comment and what is a string. An unterminated string or comment runs to the
+/// The one SQL lexer of the package: shared by the statement splitter, the lint, the statement
+/// classifier, the file checks, the PostgreSQL dump reader (restores) and the mapping of a
+/// PostgreSQL error to its statement and line, so all agree on what is a comment, a string and a
+/// statement. It serves both dialects: SQLite never writes `E'…'` or dollar quotes in valid SQL,
+/// so reading them the PostgreSQL way costs SQLite nothing. An unterminated string or comment runs to the
 /// end; `scan` reports where it began, so the file checks can refuse it instead of an engine
 /// silently dropping the rest of the file.
-enum SQLLexer {
+package enum SQLLexer {
     /// A string, quoted identifier or comment that the text never closes.
-    struct Unterminated: Sendable, Equatable {
-        enum Kind: String, Sendable {
+    package struct Unterminated: Sendable, Equatable {
+        package enum Kind: String, Sendable {
             case blockComment = "/* comment"
             case string = "string literal"
             case quotedIdentifier = "quoted identifier"
             case dollarQuote = "dollar-quoted string"
         }
 
-        let kind: Kind
+        package let kind: Kind
         /// 0-based line where it begins, counted from the start of the lexed text.
-        let line: Int
+        package let line: Int
     }
 
     static func tokens(in text: String) -> [SQLToken] {
@@ -71,7 +74,7 @@ enum SQLLexer {
     /// - Returns: where an unterminated string, identifier or comment begins, if the text has one
     ///   (nil as well when `body` stopped early).
     @discardableResult
-    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (SQLToken) -> Bool) -> Unterminated? {
+    package static func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (SQLToken) -> Bool) -> Unterminated? {
         let count = bytes.count
         var index = 0
         var line = 0

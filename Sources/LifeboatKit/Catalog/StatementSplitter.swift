@@ -17,14 +17,29 @@ public enum StatementSplitter {
     public static func split(_ script: SQLScript) -> [SQLScript] {
         var text = script.text
         return text.withUTF8 { bytes in
-            let tokens = SQLLexer.tokens(in: bytes)
-            return ranges(of: tokens, in: bytes).map { range in
-                let first = tokens[range.lowerBound]
-                let last = tokens[range.upperBound - 1]
-                let slice = UnsafeBufferPointer(rebasing: bytes[first.start..<last.end])
+            spans(in: bytes).map { span in
+                let slice = UnsafeBufferPointer(rebasing: bytes[span.bytes])
                 return SQLScript(String(decoding: slice, as: UTF8.self), file: script.file,
-                                 firstLine: script.firstLine + first.line)
+                                 firstLine: script.firstLine + span.line)
             }
+        }
+    }
+
+    /// Where one statement lies in lexed text.
+    package struct Span: Sendable, Equatable {
+        /// UTF-8 byte range from the statement's first token through its last (its `;` when it has one).
+        package let bytes: Range<Int>
+        /// 0-based line of its first token, counted from the start of the text.
+        package let line: Int
+    }
+
+    /// The statements of UTF-8 text as byte ranges: what an engine needs to blame an error on the
+    /// statement the server ran, counted the same way the migration runner counts them.
+    package static func spans(in bytes: UnsafeBufferPointer<UInt8>) -> [Span] {
+        let tokens = SQLLexer.tokens(in: bytes)
+        return ranges(of: tokens, in: bytes).map { range in
+            let first = tokens[range.lowerBound]
+            return Span(bytes: first.start..<tokens[range.upperBound - 1].end, line: first.line)
         }
     }
 
@@ -49,7 +64,7 @@ public enum StatementSplitter {
     }
 
     /// Case-insensitive comparison of a word token with an upper-case ASCII keyword.
-    static func keyword(_ token: SQLToken, in bytes: UnsafeBufferPointer<UInt8>, is word: StaticString) -> Bool {
+    package static func keyword(_ token: SQLToken, in bytes: UnsafeBufferPointer<UInt8>, is word: StaticString) -> Bool {
         let length = word.utf8CodeUnitCount
         guard token.end - token.start == length else { return false }
         let pointer = word.utf8Start
@@ -66,8 +81,8 @@ public enum StatementSplitter {
 /// tokens): a top-level `;` ends a statement, except inside the `BEGIN … END` body of a
 /// `CREATE [OR REPLACE] [TEMP|TEMPORARY] TRIGGER|FUNCTION|PROCEDURE`, where `CASE … END` is counted so
 /// it does not end the body early.
-struct StatementBoundaries {
-    enum Event: Equatable {
+package struct StatementBoundaries: Sendable {
+    package enum Event: Equatable {
         /// The token is part of a statement that goes on (or is its first token).
         case inside
         /// The token is the `;` that ends a statement.
@@ -77,22 +92,33 @@ struct StatementBoundaries {
     }
 
     /// Tokens of the current statement seen so far (0: the next token starts a statement).
-    private(set) var position = 0
+    package private(set) var position = 0
     /// How much of `CREATE [OR REPLACE] [TEMP|TEMPORARY] TRIGGER|FUNCTION|PROCEDURE` has matched.
     private var prefix = Prefix.start
     private var depth = 0
 
-    private enum Prefix { case start, create, orReplace, replaced, temp, body, none }
+    private enum Prefix {
+        case start, create, orReplace, replaced, temp, body, none
 
-    mutating func feed(_ token: SQLToken, in bytes: UnsafeBufferPointer<UInt8>) -> Event {
-        if token.kind == .symbol, bytes[token.start] == UInt8(ascii: ";"), depth == 0 {
+        var isTemp: Bool {
+            if case .temp = self { return true }
+            return false
+        }
+    }
+
+    package init() {}
+
+    package mutating func feed(_ token: SQLToken, in bytes: UnsafeBufferPointer<UInt8>) -> Event {
+        // Pattern matches, not `==`: this runs for every token of a restore, and `==` on the
+        // enums here went through a generic witness call.
+        if case .symbol = token.kind, bytes[token.start] == UInt8(ascii: ";"), depth == 0 {
             let event: Event = position == 0 ? .empty : .ended
             self = StatementBoundaries()
             return event
         }
         position += 1
-        guard token.kind == .word else {
-            if prefix != .body { prefix = .none }
+        guard case .word = token.kind else {
+            if case .body = prefix {} else { prefix = .none }
             return .inside
         }
         func word(_ keyword: StaticString) -> Bool { StatementSplitter.keyword(token, in: bytes, is: keyword) }
@@ -110,9 +136,9 @@ struct StatementBoundaries {
         case .orReplace:
             prefix = word("REPLACE") ? .replaced : .none
         case .create, .replaced, .temp:
-            if prefix == .create, word("OR") {
+            if case .create = prefix, word("OR") {
                 prefix = .orReplace
-            } else if prefix != .temp, word("TEMP") || word("TEMPORARY") {
+            } else if !prefix.isTemp, word("TEMP") || word("TEMPORARY") {
                 prefix = .temp
             } else {
                 prefix = word("TRIGGER") || word("FUNCTION") || word("PROCEDURE") ? .body : .none

@@ -39,23 +39,19 @@ public struct SQLScript: Sendable, Equatable {
         return line
     }
 
-    /// The line in the file of the first non-blank, non-comment character of `text`: where a
-    /// statement "starts" when the engine gives no position.
+    /// The line in the file of the first non-blank, non-comment character of `text` (skipping `--`
+    /// and nested `/* */` comments, as `SQLLexer` does): where a statement "starts" when the engine
+    /// gives no position.
     public var firstStatementLine: Int {
-        var line = firstLine
-        var inLineComment = false
-        var previous: Character = " "
-        for ch in text {
-            if inLineComment {
-                if ch == "\n" { inLineComment = false; line += 1 }
-                continue
+        var copy = text
+        let first: Int? = copy.withUTF8 { bytes in
+            var line: Int?
+            SQLLexer.scan(bytes) { token in
+                line = token.line
+                return false
             }
-            if ch == "\n" { line += 1; previous = " "; continue }
-            if ch == "-" && previous == "-" { inLineComment = true; previous = " "; continue }
-            if ch == "-" { previous = ch; continue }
-            if !ch.isWhitespace { return line }
-            previous = ch
+            return line
         }
-        return firstLine
+        return firstLine + (first ?? 0)
     }
 }

@@ -2,48 +2,6 @@ import Foundation
 @testable import LifeboatPostgres
 import Testing
 
-@Suite("Statement boundaries")
-struct SQLStatementScannerTests {
-    func statements(_ sql: String) -> [String] {
-        let bytes = Array(sql.utf8)
-        return SQLStatementScanner.statements(in: bytes).map {
-            String(decoding: bytes[$0.contentStart..<$0.range.upperBound], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-    }
-
-    @Test("semicolons inside literals, identifiers, dollar quotes and comments do not end a statement")
-    func hiddenSemicolons() {
-        let sql = """
-            SELECT 'a;b', 'it''s;';
-            SELECT "we;ird""name" FROM t;
-            -- comment; here
-            SELECT $$ x; y $$, $fn$ a $$ ; $fn$;
-            /* outer /* inner; */ still; */ SELECT E'\\';'
-            ;;
-            SELECT 1
-            """
-        #expect(statements(sql) == [
-            "SELECT 'a;b', 'it''s;'",
-            "SELECT \"we;ird\"\"name\" FROM t",
-            "SELECT $$ x; y $$, $fn$ a $$ ; $fn$",
-            "SELECT E'\\';'",
-            "SELECT 1",
-        ])
-    }
-
-    @Test("parameters and identifiers with $ are not dollar quotes")
-    func dollars() {
-        #expect(statements("PREPARE p AS SELECT $1; SELECT a$b$ FROM t; SELECT 2") == [
-            "PREPARE p AS SELECT $1", "SELECT a$b$ FROM t", "SELECT 2",
-        ])
-    }
-
-    @Test("a script of only comments has no statements")
-    func onlyComments() {
-        #expect(statements("-- nothing\n/* at all */\n").isEmpty)
-    }
-}
-
 @Suite("Reading a plain pg_dump as a stream")
 struct SQLDumpReaderTests {
     static let dump = """
@@ -55,6 +13,12 @@ struct SQLDumpReaderTests {
 
         SET statement_timeout = 0;
         CREATE FUNCTION f() RETURNS text LANGUAGE sql AS $_$SELECT 'a;b'$_$;
+        CREATE FUNCTION g() RETURNS integer LANGUAGE sql
+            BEGIN ATOMIC
+             SELECT 1;
+             SELECT CASE WHEN true THEN 2 END;
+            END;
+        COMMENT ON TABLE public.t IS E'it\\'s; -- not a comment' /* a; /* b; */ c; */;
 
         COPY public.t (id, body) FROM stdin;
         1\tplain
@@ -107,6 +71,10 @@ struct SQLDumpReaderTests {
             .meta("\\restrict abc123"),
             .statement("SET statement_timeout = 0;"),
             .statement("CREATE FUNCTION f() RETURNS text LANGUAGE sql AS $_$SELECT 'a;b'$_$;"),
+            // pg_dump writes a SQL-standard body over several lines; it is one statement.
+            .statement("CREATE FUNCTION g() RETURNS integer LANGUAGE sql\n    BEGIN ATOMIC\n     SELECT 1;\n"
+                + "     SELECT CASE WHEN true THEN 2 END;\n    END;"),
+            .statement("COMMENT ON TABLE public.t IS E'it\\'s; -- not a comment' /* a; /* b; */ c; */;"),
             .statement("COPY public.t (id, body) FROM stdin;"),
             .copy("1\tplain\n2\t\\\\. not the end\n3\t\\N\n"),
             .statement("COPY public.empty (id) FROM stdin;"),
