@@ -15,8 +15,10 @@ enum LeadingOptions {
     /// `arguments` (without the program name) with leading configuration flags moved after the
     /// command. Anything else before the command (`--help`, `--version`, an unknown flag) stops the
     /// move and is left for ArgumentParser to judge.
+    /// - Parameter checkingRepeats: false to reorder even when a flag is given twice (to name
+    ///   the command in an error report).
     /// - Throws: `ValidationError` when a moved flag is also given after the command.
-    static func reorder(_ arguments: [String]) throws -> [String] {
+    static func reorder(_ arguments: [String], checkingRepeats: Bool = true) throws -> [String] {
         var leading: [(canonical: String, tokens: [String])] = []
         var index = 0
         while index < arguments.count, arguments[index].hasPrefix("-") {
@@ -37,7 +39,7 @@ enum LeadingOptions {
         guard !leading.isEmpty, index < arguments.count else { return arguments }
         let command = arguments[index]
         let rest = Array(arguments[(index + 1)...])
-        for (canonical, _) in leading {
+        for (canonical, _) in leading where checkingRepeats {
             let names = (withValue + switches).first { $0[0] == canonical } ?? [canonical]
             let repeated = rest.contains { token in
                 names.contains { token == $0 || token.hasPrefix($0 + "=") }

@@ -46,11 +46,13 @@ struct LifeboatCommand: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success { self.exit(withError: error) }
-            let arguments = CommandLine.arguments
+            // As parsed: leading configuration flags moved behind the command name.
+            let given = Array(CommandLine.arguments.dropFirst())
+            let arguments = (try? LeadingOptions.reorder(given, checkingRepeats: false)) ?? given
             let wantsJSON = arguments.contains("--format=json")
                 || zip(arguments, arguments.dropFirst()).contains { $0 == "--format" && $1 == "json" }
             if wantsJSON {
-                let command = arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "lifeboat"
+                let command = arguments.first { !$0.hasPrefix("-") } ?? "lifeboat"
                 print(JSONEnvelope.render(command: command, report: nil, exitCode: 2,
                                           error: ("usage", fullMessage(for: error))))
             } else {

@@ -27,6 +27,18 @@ import Testing
         #expect(quiet.exitCode == 2 && quiet.stderr.contains("--quiet is given both"))
     }
 
+    @Test func usageErrorsAsJSONNameTheCommandAfterLeadingFlags() throws {
+        let workspace = try Workspace()
+        for arguments in [["-d", "sqlite:j.sqlite", "--format", "json", "migrate", "--no-such-flag"],
+                          ["-d", "sqlite:j.sqlite", "--format", "json", "status", "-d", "sqlite:k.sqlite"]] {
+            let result = try LifeboatBinary.run(arguments, in: workspace.root)
+            #expect(result.exitCode == 2)
+            let json = try result.json()
+            #expect(json["command"] as? String == arguments[4], "\(result.stdout)")
+            #expect((json["error"] as? [String: Any])?["kind"] as? String == "usage")
+        }
+    }
+
     @Test func shortQuietAndVerbose() throws {
         let workspace = try Workspace()
         let verbose = try workspace.run("migrate", "-v", "-d", "sqlite:v.sqlite")

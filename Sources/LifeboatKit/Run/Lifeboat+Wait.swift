@@ -35,10 +35,12 @@ extension Lifeboat {
                 let elapsed = Date().timeIntervalSince(started)
                 let message = (error as? LifeboatError)?.description ?? String(describing: error)
                 logger.debug("attempt \(attempts): \(message)")
-                guard elapsed + interval <= timeout else {
+                // The last attempt falls at the timeout itself, so a server that comes up just
+                // in time is seen, and giving up never comes before `timeout` seconds.
+                guard elapsed < timeout else {
                     throw ProvisioningError.timedOut(database: url.redacted, seconds: timeout, lastError: message)
                 }
-                Thread.sleep(forTimeInterval: interval)
+                Thread.sleep(forTimeInterval: min(interval, timeout - elapsed))
             }
         }
     }
