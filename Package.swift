@@ -57,7 +57,9 @@ let package = Package(
         ),
 
         // MARK: - Tests
-        .target(
+        // A test target (other test targets may depend on it): it imports Testing, which only a
+        // test build provides, so as a regular target it broke `swift build -c release`.
+        .testTarget(
             name: "EngineConformance",
             dependencies: ["LifeboatKit", "LifeboatEngines", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/EngineConformance"

@@ -25,7 +25,7 @@ Options (flag > environment > default; relative paths are taken from the current
   --report FILE           where the JSON run report goes
                           (default <backups>/reports/migrate-<UTC time>.json)
   --wait SECONDS          how long to wait for a PostgreSQL server to accept connections,
-                          polling `lifeboat status` once a second (default 30; 0 = try once)
+                          with `lifeboat wait --timeout` (default 30; 0 = try once)
   -h, --help              this help
   -- MIGRATE_ARGS...      passed on to `lifeboat migrate` (e.g. -- --target 0005 --keep 20)
 
@@ -89,52 +89,25 @@ trap 'rm -rf "$scratch"' EXIT
 
 # --- Wait for the database ---------------------------------------------------------------------
 
-# Ready means `lifeboat status` got an answer from the database: anything but exit 2 with
-# "cannot open"/"cannot connect" (drift or a dirty database are for migrate to report). A SQLite
-# file that does not exist yet is ready too: `migrate` creates it (the fresh-install path).
-status_message() {
-    local message=""
-    if lb_json_ok "$scratch/status.json"; then
-        message=$(lb_json_value "$scratch/status.json" error.message)
-    fi
-    [[ -n $message ]] || message=$(tail -n 5 "$scratch/status.err")
-    printf '%s\n' "$message"
-}
-
-# Until lifeboat itself reports the URL (status, below), hide the password here.
+# `lifeboat wait` retries until the server accepts connections (SQLite: at once; `migrate`
+# creates a missing file, the fresh-install path) and exits 2 with the last error when it gives up.
 display_url=$(lb_redact_url "$DATABASE_URL")
-started=$(date +%s)
-attempt=0
-while :; do
-    attempt=$((attempt + 1))
-    rc=0
-    "$LB_BIN" status --format json >"$scratch/status.json" 2>"$scratch/status.err" || rc=$?
-    if [[ $rc -ne 2 ]]; then
-        break
-    fi
-    message=$(status_message)
-    if ! lb_is_postgres_url "$DATABASE_URL" && [[ $message =~ database\ file\ .*\ does\ not\ exist ]]; then
-        break
-    fi
-    if [[ ! $message =~ cannot\ (open|connect) ]] || [[ $message =~ authentication\ failed|no\ pg_hba.conf\ entry ]]; then
-        lb_die 2 "lifeboat status failed: $message"
-    fi
-    # Bounded both ways: about one attempt a second, and attempts that hang (a connect timeout)
-    # do not stretch the wait much past --wait.
-    if ! lb_is_postgres_url "$DATABASE_URL" || (( attempt > wait_seconds || $(date +%s) - started > wait_seconds )); then
-        lb_die 2 "gave up: the database did not accept connections within ${wait_seconds} s (--wait). Last error: $message"
-    fi
-    if [[ -z ${announced:-} ]]; then
-        lb_log "waiting up to ${wait_seconds} s for the database to accept connections"
-        announced=1
-    fi
-    sleep 1
-done
-# lifeboat shows the URL as it shows it everywhere, password hidden (status's `database`).
-if lb_json_ok "$scratch/status.json"; then
-    reported_url=$(lb_json_value "$scratch/status.json" database)
-    display_url=${reported_url:-$display_url}
+if lb_is_postgres_url "$DATABASE_URL" && [[ $wait_seconds -gt 0 ]]; then
+    lb_log "waiting up to ${wait_seconds} s for the database to accept connections"
 fi
+rc=0
+"$LB_BIN" wait --timeout "$wait_seconds" --format json >"$scratch/wait.json" 2>"$scratch/wait.err" || rc=$?
+if [[ $rc -ne 0 ]]; then
+    message=""
+    if lb_json_ok "$scratch/wait.json"; then
+        message=$(lb_json_value "$scratch/wait.json" error.message)
+    fi
+    [[ -n $message ]] || message=$(tail -n 5 "$scratch/wait.err")
+    lb_die 2 "gave up: the database did not accept connections within ${wait_seconds} s (--wait). Last error: $message"
+fi
+# lifeboat shows the URL as it shows it everywhere, password hidden (wait's `database`).
+reported_url=$(lb_json_value "$scratch/wait.json" database)
+display_url=${reported_url:-$display_url}
 lb_log "database $display_url is reachable; running lifeboat migrate"
 
 # --- Migrate -----------------------------------------------------------------------------------

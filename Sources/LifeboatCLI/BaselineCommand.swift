@@ -7,13 +7,14 @@ struct BaselineCommand: ParsableCommand {
         commandName: "baseline",
         abstract: "Record every migration up to a version as 'baseline' without running it.")
 
-    @OptionGroup var global: GlobalOptions
-
     @Argument(help: "The version the existing database already matches.")
     var version: String
 
     @Flag(help: "Do not ask for confirmation (needed without a terminal).")
     var yes = false
+
+    /// Last, so `--help` lists the command's own flags first.
+    @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         if MigrationVersion(version) == nil { throw ValidationError("'\(version)' is not a version (digits only)") }

@@ -40,19 +40,27 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "Output on stdout: text or json.")
     var format: OutputFormat = .text
 
-    @Flag(help: "Less on stderr: errors only, no progress bars.")
+    @Flag(name: [.customShort("q"), .long], help: "Less on stderr: errors only, no progress bars.")
     var quiet = false
 
-    @Flag(help: "More on stderr: each step, server notices.")
+    @Flag(name: [.customShort("v"), .long], help: "More on stderr: each step, server notices.")
     var verbose = false
+
+    @Option(help: ArgumentHelp("KEY=VALUE file filling environment variables that are not set (default .env when it exists).", valueName: "file"))
+    var envFile: String?
+
+    @Flag(help: "Read no .env file.")
+    var noEnvFile = false
 
     func validate() throws {
         if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together") }
+        if noEnvFile && envFile != nil { throw ValidationError("--env-file and --no-env-file cannot be used together") }
     }
 
     /// The configuration after applying flags, then environment variables, then defaults.
     /// - Throws: `ConfigurationError` naming the flag or variable that is wrong (exit 2).
     func configuration(log: @escaping @Sendable (String) -> Void = { _ in }) throws -> Configuration {
+        try applyEnvironmentFile()
         let environment = ProcessInfo.processInfo.environment
         func value(_ flag: String?, _ variable: String) -> String? {
             flag ?? nonEmpty(environment[variable])
@@ -82,6 +90,13 @@ struct GlobalOptions: ParsableArguments {
             compressionLevel: try number(compressionLevel, "--compression-level", "LIFEBOAT_COMPRESSION_LEVEL", default: 6),
             engineOptions: EngineOptions(postgresBinDirectory: value(pgBin, "LIFEBOAT_PG_BIN"),
                                          statementLockTimeoutMs: statementLockTimeout, log: log))
+    }
+
+    /// Fills unset variables from `--env-file`, or `.env` when it exists, unless `--no-env-file`.
+    /// - Throws: `ConfigurationError.badOption` naming the file or line (exit 2).
+    func applyEnvironmentFile() throws {
+        guard !noEnvFile else { return }
+        try EnvironmentFile.apply(envFile ?? EnvironmentFile.defaultName, required: envFile != nil)
     }
 
     private func nonEmpty(_ text: String?) -> String? { (text?.isEmpty ?? true) ? nil : text }

@@ -8,12 +8,27 @@ struct LifeboatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lifeboat",
         abstract: "Backup-first database migrations for SQLite and PostgreSQL.",
+        discussion: """
+            Configuration flags (-d/--database-url, --migrations, -q, -v, --env-file,
+            …) go after the command or before it, as with dbmate: lifeboat -d URL status.
+
+            Exit codes:
+              0   success (also: nothing to do)
+              1   a migration, rehearsal, rollback or verify assertion failed
+              2   usage or configuration error (bad flag, URL, folder; cannot connect)
+              3   validation failed (names, duplicates, drift, dirty, out of order)
+              4   the lock was not acquired in time (or --preflight strict blockers)
+              5   a snapshot or restore failed; the message says the database's state
+              6   lint found destructive changes that were not allowed
+              10  status --exit-code: migrations are pending
+            """,
         version: ToolVersion.current,
         subcommands: [
             MigrateCommand.self, StatusCommand.self, NewCommand.self,
             PlanCommand.self, RollbackCommand.self, VerifyCommand.self,
             SnapshotCommand.self, SnapshotsCommand.self, RestoreCommand.self, PruneCommand.self,
             BaselineCommand.self, RepairCommand.self, SchemaCommand.self, LintCommand.self,
+            CreateCommand.self, WaitCommand.self,
         ]
     )
 
@@ -24,18 +39,20 @@ struct LifeboatCommand: ParsableCommand {
         // message and no restore; ignored, the write fails with EFBIG and is an ordinary error.
         signal(SIGXFSZ, SIG_IGN)
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(LeadingOptions.reorder(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success { self.exit(withError: error) }
-            let arguments = CommandLine.arguments
+            // As parsed: leading configuration flags moved behind the command name.
+            let given = Array(CommandLine.arguments.dropFirst())
+            let arguments = (try? LeadingOptions.reorder(given, checkingRepeats: false)) ?? given
             let wantsJSON = arguments.contains("--format=json")
                 || zip(arguments, arguments.dropFirst()).contains { $0 == "--format" && $1 == "json" }
             if wantsJSON {
-                let command = arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "lifeboat"
+                let command = arguments.first { !$0.hasPrefix("-") } ?? "lifeboat"
                 print(JSONEnvelope.render(command: command, report: nil, exitCode: 2,
                                           error: ("usage", fullMessage(for: error))))
             } else {

@@ -7,13 +7,14 @@ struct LintCommand: ParsableCommand {
         commandName: "lint",
         abstract: "Flag statements that lose data or block writers (dialect from --database-url).")
 
-    @OptionGroup var global: GlobalOptions
-
     @Argument(help: "Migration files to lint (default: every migration in the folder).")
     var files: [String] = []
 
     @Flag(help: "Destructive statements are intended: report them, do not fail.")
     var allowDestructive = false
+
+    /// Last, so `--help` lists the command's own flags first.
+    @OptionGroup var global: GlobalOptions
 
     func run() throws {
         try CommandRunner.run("lint", global) { lifeboat in

@@ -8,9 +8,8 @@ extension MigrateOptions.OnFailure: ExpressibleByArgument {}
 struct MigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Take a snapshot, then apply pending migrations; restore the snapshot if one fails.")
-
-    @OptionGroup var global: GlobalOptions
+        abstract: "Take a snapshot, then apply pending migrations; restore the snapshot if one fails.",
+        aliases: ["up"])
 
     @Option(help: "Apply migrations up to and including this version only.")
     var target: String?
@@ -35,6 +34,9 @@ struct MigrateCommand: ParsableCommand {
 
     @Flag(help: "Do not migrate: the same as `lifeboat plan`.")
     var dryRun = false
+
+    /// Last, so `--help` lists the command's own flags first.
+    @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         if let target, MigrationVersion(target) == nil {

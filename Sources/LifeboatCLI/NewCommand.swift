@@ -8,13 +8,14 @@ struct NewCommand: ParsableCommand {
         commandName: "new",
         abstract: "Create the next migration file with up and down sections and print its path.")
 
-    @OptionGroup var global: GlobalOptions
-
     @Argument(help: "What the migration does, e.g. add_users (letters, digits, '_' and '-').")
     var description: String
 
     @Flag(help: "Use a UTC timestamp (YYYYMMDDHHMMSS) as the version instead of the next number.")
     var timestamp = false
+
+    /// Last, so `--help` lists the command's own flags first.
+    @OptionGroup var global: GlobalOptions
 
     func run() throws {
         try CommandRunner.run("new", global) { lifeboat in

@@ -7,8 +7,6 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Dry run: validate, lint, and rehearse pending migrations where the target cannot change.")
 
-    @OptionGroup var global: GlobalOptions
-
     @Flag(help: "Validate and lint only; do not rehearse.")
     var noRehearse = false
 
@@ -20,6 +18,9 @@ struct PlanCommand: ParsableCommand {
 
     @Option(help: "Plan migrations up to and including this version only.")
     var target: String?
+
+    /// Last, so `--help` lists the command's own flags first.
+    @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         if let target, MigrationVersion(target) == nil {

@@ -7,6 +7,7 @@ struct PruneCommand: ParsableCommand {
         commandName: "prune",
         abstract: "Delete snapshots beyond --keep and leftovers of interrupted snapshots.")
 
+    /// Last, so `--help` lists the command's own flags first.
     @OptionGroup var global: GlobalOptions
 
     func run() throws {

@@ -7,10 +7,11 @@ struct RepairCommand: ParsableCommand {
         commandName: "repair",
         abstract: "Re-record checksums from the files and delete 'failed' rows; prints each change.")
 
-    @OptionGroup var global: GlobalOptions
-
     @Flag(help: "Do not ask for confirmation (needed without a terminal).")
     var yes = false
+
+    /// Last, so `--help` lists the command's own flags first.
+    @OptionGroup var global: GlobalOptions
 
     func run() throws {
         try CommandRunner.run("repair", global) { lifeboat in

@@ -8,8 +8,6 @@ struct RestoreCommand: ParsableCommand {
         commandName: "restore",
         abstract: "Verify a snapshot, take a safety snapshot, then restore it atomically.")
 
-    @OptionGroup var global: GlobalOptions
-
     @Argument(help: "A snapshot id, 'latest' (the newest that is not a pre-restore safety snapshot), or the path of a manifest or payload.")
     var snapshot = "latest"
 
@@ -21,6 +19,9 @@ struct RestoreCommand: ParsableCommand {
 
     @Flag(help: "Restore a snapshot of another database of the same engine (e.g. production's into staging).")
     var force = false
+
+    /// Last, so `--help` lists the command's own flags first.
+    @OptionGroup var global: GlobalOptions
 
     func run() throws {
         try CommandRunner.run("restore", global) { lifeboat in

@@ -6,9 +6,8 @@ import LifeboatKit
 struct RollbackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback",
-        abstract: "Take a snapshot, then run down sections of the newest migrations (default: one).")
-
-    @OptionGroup var global: GlobalOptions
+        abstract: "Take a snapshot, then run down sections of the newest migrations (default: one).",
+        aliases: ["down"])
 
     @Option(parsing: .unconditional, help: "How many of the newest applied migrations to roll back (default 1).")
     var steps: Int?
@@ -21,6 +20,9 @@ struct RollbackCommand: ParsableCommand {
 
     @Option(help: "After a failure: 'restore' the snapshot (default) or 'keep' what was rolled back.")
     var onFailure: MigrateOptions.OnFailure = .restore
+
+    /// Last, so `--help` lists the command's own flags first.
+    @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         if steps != nil && to != nil { throw ValidationError("use --steps or --to, not both") }

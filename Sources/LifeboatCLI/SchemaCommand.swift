@@ -7,10 +7,11 @@ struct SchemaCommand: ParsableCommand {
         commandName: "schema",
         abstract: "Write the normalised schema (stable, without the history table's rows) to FILE or stdout.")
 
-    @OptionGroup var global: GlobalOptions
-
     @Argument(help: "Where to write it (default: stdout).")
     var file: String?
+
+    /// Last, so `--help` lists the command's own flags first.
+    @OptionGroup var global: GlobalOptions
 
     func run() throws {
         try CommandRunner.run("schema", global) { lifeboat in

@@ -8,10 +8,11 @@ struct SnapshotCommand: ParsableCommand {
         commandName: "snapshot",
         abstract: "Take a snapshot now; print its id, path, sizes, ratio and time.")
 
-    @OptionGroup var global: GlobalOptions
-
     @Option(help: "A note stored in the manifest, e.g. 'before the 2.0 release'.")
     var label: String?
+
+    /// Last, so `--help` lists the command's own flags first.
+    @OptionGroup var global: GlobalOptions
 
     func run() throws {
         try CommandRunner.run("snapshot", global) { lifeboat in

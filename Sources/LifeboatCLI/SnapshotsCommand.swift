@@ -7,10 +7,11 @@ struct SnapshotsCommand: ParsableCommand {
         commandName: "snapshots",
         abstract: "List complete snapshots of this database, newest first.")
 
-    @OptionGroup var global: GlobalOptions
-
     @Flag(help: "List the snapshots of every database in the backups folder, with each one's database.")
     var all = false
+
+    /// Last, so `--help` lists the command's own flags first.
+    @OptionGroup var global: GlobalOptions
 
     func run() throws {
         try CommandRunner.run("snapshots", global) { lifeboat in

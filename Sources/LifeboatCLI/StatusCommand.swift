@@ -7,10 +7,11 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "Show the current version, applied and pending migrations, drift and the newest snapshot.")
 
-    @OptionGroup var global: GlobalOptions
-
     @Flag(help: "Exit 10 when migrations are pending.")
     var exitCode = false
+
+    /// Last, so `--help` lists the command's own flags first.
+    @OptionGroup var global: GlobalOptions
 
     func run() throws {
         try CommandRunner.run("status", global) { lifeboat in

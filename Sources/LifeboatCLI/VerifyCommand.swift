@@ -7,10 +7,11 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check history against files, re-run verify sections (rolled back), compare the schema.")
 
-    @OptionGroup var global: GlobalOptions
-
     @Option(help: "A committed schema dump (from `lifeboat schema` or `migrate --dump-schema`) the live schema must equal.")
     var schema: String?
+
+    /// Last, so `--help` lists the command's own flags first.
+    @OptionGroup var global: GlobalOptions
 
     func run() throws {
         try CommandRunner.run("verify", global) { lifeboat in

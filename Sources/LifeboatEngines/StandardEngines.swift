@@ -3,7 +3,7 @@ import LifeboatPostgres
 import LifeboatSQLite
 
 /// The engines Lifeboat ships: SQLite for `sqlite:`/`file:` URLs, PostgreSQL for `postgres://`.
-public struct StandardEngines: DatabaseEngineFactory {
+public struct StandardEngines: DatabaseProvisioning {
     public init() {}
 
     public func open(_ url: DatabaseURL, options: EngineOptions) throws -> DatabaseEngine {
@@ -11,5 +11,17 @@ public struct StandardEngines: DatabaseEngineFactory {
         case .sqlite: return try SQLiteEngine.open(url, options: options)
         case .postgres: return try PostgresEngine.open(url, options: options)
         }
+    }
+
+    public func createDatabase(_ url: DatabaseURL, options: EngineOptions) throws -> Bool {
+        switch url.engine {
+        case .sqlite: return try SQLiteEngine.createDatabase(url, options: options)
+        case .postgres: return try PostgresEngine.createDatabase(url, options: options)
+        }
+    }
+
+    public func ping(_ url: DatabaseURL, options: EngineOptions) throws {
+        // A SQLite file needs no server: there is nothing to wait for.
+        if url.engine == .postgres { try PostgresEngine.ping(url, options: options) }
     }
 }
