@@ -191,7 +191,7 @@ public final class PostgresEngine: DatabaseEngine {
         let (_, error, lastTag) = connection.executeScript(statements.joined(separator: ";\n"))
         if let error {
             let what = recording ? "recording the history and committing" : "committing"
-            throw EngineError.failed("PostgreSQL error while \(what): \(error.description)")
+            throw error.engineError(doing: what)
         }
         guard inRehearsal || lastTag == "COMMIT" else {
             throw EngineError.statementFailed(message: "the transaction had failed and was rolled back at COMMIT",
@@ -224,7 +224,7 @@ public final class PostgresEngine: DatabaseEngine {
         let (_, error, _) = connection.executeScript(statements.joined(separator: ";\n"))
         if let error {
             let what = recording ? "recording the history" : "starting a transaction"
-            throw EngineError.failed("PostgreSQL error while \(what): \(error.description)")
+            throw error.engineError(doing: what)
         }
     }
 
@@ -281,7 +281,7 @@ public final class PostgresEngine: DatabaseEngine {
                         positionOffset: Int = 0) -> EngineError {
         guard case .server(let server) = error else {
             return .statementFailed(message: error.description, file: script.file, line: script.firstStatementLine,
-                                    statement: script.text)
+                                    statement: script.text, code: error.code)
         }
         let bytes = Array(script.text.utf8)
         let statements = SQLStatementScanner.statements(in: bytes)
@@ -303,7 +303,7 @@ public final class PostgresEngine: DatabaseEngine {
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
         return .statementFailed(message: server.description + lockTimeoutExplanation(server), file: script.file,
-                                line: line ?? script.firstStatementLine, statement: statementText)
+                                line: line ?? script.firstStatementLine, statement: statementText, code: error.code)
     }
 
     /// For `lock_timeout` cancellations (SQLSTATE 55P03 "canceling statement due to lock timeout";
@@ -350,7 +350,7 @@ public final class PostgresEngine: DatabaseEngine {
             }
             return try connection.execute(sql)
         } catch {
-            throw EngineError.failed("PostgreSQL error while \(what): \(error.description)")
+            throw error.engineError(doing: what)
         }
     }
 }
