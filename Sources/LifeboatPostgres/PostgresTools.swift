@@ -131,7 +131,7 @@ public struct PostgresTools: Sendable {
     /// (SPEC: refused up front, exit 5, naming the version needed).
     public static func checkDump(version dump: PostgresVersion, program: String, server: PostgresVersion) throws {
         guard dump.majorNumber >= server.majorNumber else {
-            throw EngineError.toolUnavailable(tool: program, reason:
+            throw EngineError.snapshotFailed(
                 "\(program) is version \(dump) but the server is \(server): pg_dump must be at least the "
                     + "server's major version. Install the PostgreSQL \(server.major) client (or newer) "
                     + "and point the PostgreSQL bin folder at it; no snapshot was taken and nothing was changed")
