@@ -79,7 +79,7 @@ enum CommandRunner {
             }
         case .json:
             print(JSONEnvelope.render(command: command, report: report, exitCode: exitCode,
-                                      error: error.map { (ExitStatus.kind(for: $0), describe($0)) }))
+                                      error: error.map { (ExitStatus.kind(for: $0), describe($0), ExitStatus.databaseCode(for: $0)) }))
         }
     }
 
@@ -87,7 +87,7 @@ enum CommandRunner {
     static func writeReport(_ path: String?, _ command: String, _ report: (any Encodable)?, exitCode: Int32, error: Error?) throws {
         guard let path else { return }
         let json = JSONEnvelope.render(command: command, report: report, exitCode: exitCode,
-                                       error: error.map { (ExitStatus.kind(for: $0), describe($0)) })
+                                       error: error.map { (ExitStatus.kind(for: $0), describe($0), ExitStatus.databaseCode(for: $0)) })
         do {
             let url = URL(fileURLWithPath: path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -104,7 +104,7 @@ enum CommandRunner {
 
 /// The one JSON object each command prints with `--format json`.
 enum JSONEnvelope {
-    static func render(command: String, report: (any Encodable)?, exitCode: Int32, error: (kind: String, message: String)?) -> String {
+    static func render(command: String, report: (any Encodable)?, exitCode: Int32, error: (kind: String, message: String, code: DatabaseErrorCode?)?) -> String {
         var object: [String: Any] = [:]
         if let report, let data = try? JSONEncoder().encode(report),
            let fields = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
@@ -114,7 +114,14 @@ enum JSONEnvelope {
         object["ok"] = error == nil && exitCode == 0
         object["exit_code"] = Int(exitCode)
         if let error {
-            object["error"] = ["kind": error.kind, "message": error.message]
+            var fields: [String: Any] = ["kind": error.kind, "message": error.message]
+            // The database's own code, so scripts act on facts rather than on message text.
+            switch error.code {
+            case .sqlState(let state): fields["sqlstate"] = state
+            case .sqlite(let code): fields["sqlite_code"] = Int(code)
+            case nil: break
+            }
+            object["error"] = fields
         }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)

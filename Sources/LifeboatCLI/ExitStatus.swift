@@ -21,6 +21,15 @@ enum ExitStatus {
         (error as? LifeboatError).map { code(for: $0.category) } ?? 1
     }
 
+    /// The database's code behind an error (a failed migration's included), for the JSON error.
+    static func databaseCode(for error: Error) -> DatabaseErrorCode? {
+        switch error {
+        case let error as EngineError: return error.code
+        case RunError.migrationFailed(_, let underlying): return underlying.code
+        default: return nil
+        }
+    }
+
     /// The JSON `error.kind` for an error.
     static func kind(for error: Error) -> String {
         (error as? LifeboatError)?.category.rawValue ?? "internal"

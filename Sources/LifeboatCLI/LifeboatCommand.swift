@@ -54,7 +54,7 @@ struct LifeboatCommand: ParsableCommand {
             if wantsJSON {
                 let command = arguments.first { !$0.hasPrefix("-") } ?? "lifeboat"
                 print(JSONEnvelope.render(command: command, report: nil, exitCode: 2,
-                                          error: ("usage", fullMessage(for: error))))
+                                          error: ("usage", fullMessage(for: error), nil)))
             } else {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
             }

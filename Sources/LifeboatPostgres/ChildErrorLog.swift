@@ -22,7 +22,7 @@ final class ChildErrorLog: @unchecked Sendable {
     init(program: String) throws {
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else {
-            throw EngineError.snapshotFailed("cannot create a pipe for \(program): \(String(cString: strerror(errno)))")
+            throw EngineError.failed("cannot create a pipe for \(program): \(String(cString: strerror(errno)))")
         }
         for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         readEnd = ends[0]

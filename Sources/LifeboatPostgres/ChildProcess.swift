@@ -28,13 +28,13 @@ struct ChildProcess {
     /// The read end of the child's standard output, when it was captured; the caller closes it.
     let output: Int32?
 
-    /// Starts `program` (a path). Throws `EngineError.snapshotFailed` when it cannot be started.
+    /// Starts `program` (a path). Throws `EngineError.failed` when it cannot be started.
     static func start(_ program: String, arguments: [String], environment: [String: String],
                       captureOutput: Bool, standardError: Int32? = nil, descriptor3: Int32? = nil) throws -> ChildProcess {
         var pipeEnds: [Int32] = [-1, -1]
         if captureOutput {
             guard pipe(&pipeEnds) == 0 else {
-                throw EngineError.snapshotFailed("cannot create a pipe for \(program): \(String(cString: strerror(errno)))")
+                throw EngineError.failed("cannot create a pipe for \(program): \(String(cString: strerror(errno)))")
             }
             // Close-on-exec, so no other child started meanwhile keeps the pipe open.
             for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
@@ -92,7 +92,7 @@ struct ChildProcess {
         if captureOutput { close(pipeEnds[1]) }
         guard status == 0 else {
             if captureOutput { close(pipeEnds[0]) }
-            throw EngineError.snapshotFailed("cannot run \(program): \(String(cString: strerror(status)))")
+            throw EngineError.failed("cannot run \(program): \(String(cString: strerror(status)))")
         }
         return ChildProcess(pid: pid, output: captureOutput ? pipeEnds[0] : nil)
     }

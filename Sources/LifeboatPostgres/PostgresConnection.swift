@@ -1,5 +1,6 @@
 import Foundation
 import LifeboatCLibPQ
+import LifeboatKit
 
 /// An error the server reported, with libpq's diagnostic fields kept apart so callers can point
 /// at a position in the SQL and show the detail and hint.
@@ -34,6 +35,18 @@ enum PostgresError: Error, Sendable, CustomStringConvertible {
         case .server(let error): return error.description
         case .connection(let message): return message
         }
+    }
+
+    /// The server's SQLSTATE, when the server answered with one.
+    var code: DatabaseErrorCode? {
+        guard case .server(let error) = self, let state = error.sqlState else { return nil }
+        return .sqlState(state)
+    }
+
+    /// The engine error for Lifeboat's own SQL failing while doing `what`, keeping the SQLSTATE.
+    func engineError(doing what: String) -> EngineError {
+        let message = "PostgreSQL error while \(what): \(description)"
+        return code.map { .database(code: $0, message: message) } ?? .failed(message)
     }
 }
 

@@ -40,17 +40,18 @@ extension PostgresEngine {
     }
 
     /// Inside a transaction opened with `begin`, the row travels with the `COMMIT` (see
-    /// `pendingBegin`); outside one (a no-transaction migration's `failed` row) it goes at once.
+    /// `transaction`); outside one (a no-transaction migration's `failed` row) it goes at once.
     public func insertHistory(_ record: HistoryRecord, into table: HistoryTable) throws {
-        if transactionOpen {
+        if case .open(let beginSent, let rows) = transaction {
             let values = try [record.version, record.description, record.checksum, record.status.rawValue,
                               record.appliedAt].map { try connection.literal($0) }
-            pendingStatements.append("""
+            let row = """
                 INSERT INTO \(table.quoted)
                     (version, description, checksum, status, applied_at, execution_ms, applied_by, snapshot_id)
                 VALUES (\(values.joined(separator: ", ")), \(record.executionMs), \(try connection.literal(record.appliedBy)), \
                 \(try connection.literal(record.snapshotID)))
-                """)
+                """
+            transaction = .open(beginSent: beginSent, historyRows: rows + [row])
             return
         }
         try run("""

@@ -24,17 +24,13 @@ extension PostgresEngine {
         } catch {
             inRehearsal = false
             // Whatever the body left pending is dropped, never sent: the whole rehearsal goes.
-            pendingBegin = nil
-            pendingStatements = []
-            transactionOpen = false
+            transaction = .idle
             _ = try? run("ROLLBACK", doing: "ending the rehearsal")
             try restoreSequences(before)
             throw error
         }
         inRehearsal = false
-        pendingBegin = nil
-        pendingStatements = []
-        transactionOpen = false
+        transaction = .idle
         try run("ROLLBACK", doing: "ending the rehearsal")
         try restoreSequences(before)
         return result

@@ -24,7 +24,7 @@ import LifeboatKit
 extension PostgresEngine {
     public func restoreSnapshot(from source: ByteSource, scratch: URL) throws {
         try sendPending()
-        guard !transactionOpen, connection.transactionState == .idle else {
+        guard !transaction.isOpen, connection.transactionState == .idle else {
             throw EngineError.snapshotFailed("cannot restore inside an open transaction; nothing was changed")
         }
         let reader = SQLDumpReader(source: source)

@@ -21,8 +21,18 @@ extension PostgresEngine {
 
     /// Streams `pg_dump`'s plain SQL into `sink` (in 1 MiB buffers) and returns its size. The dump
     /// is one consistent transaction (pg_dump's own snapshot). Refuses up front when `pg_dump` is
-    /// older than the server. Throws `EngineError.snapshotFailed` with pg_dump's message.
+    /// older than the server. Throws `EngineError.snapshotFailed` with pg_dump's message: here every
+    /// failure (a missing or old pg_dump included) is a snapshot failure; `schema` keeps the facts.
     public func writeSnapshot(to sink: ByteSink, scratch: URL) throws -> Int64 {
+        do {
+            return try dump(to: sink, scratch: scratch)
+        } catch let error as EngineError {
+            if case .snapshotFailed = error { throw error }
+            throw EngineError.snapshotFailed(error.description)
+        }
+    }
+
+    private func dump(to sink: ByteSink, scratch: URL) throws -> Int64 {
         var arguments = ["--format=plain", "--encoding=UTF8"]
         if options.statementLockTimeoutMs > 0 {
             // Wait for table locks no longer than migrations would, instead of forever.
@@ -81,7 +91,7 @@ extension PostgresEngine {
     /// Runs a client program, streaming its standard output into `consume` in 1 MiB buffers, and
     /// returns the number of bytes. Its standard error is kept in memory (`ChildErrorLog`, never a
     /// file that a kill would leave behind) and, when it fails, goes into the
-    /// `EngineError.snapshotFailed` message (password scrubbed). The passfile is closed afterwards,
+    /// `EngineError.failed` message (password scrubbed). The passfile is closed afterwards,
     /// whatever happens.
     func runClient(_ invocation: ClientInvocation, scratch: URL,
                    consume: (UnsafeRawBufferPointer) throws -> Void) throws -> Int64 {
@@ -96,7 +106,7 @@ extension PostgresEngine {
                                            standardError: errorLog.writeEnd,
                                            descriptor3: environment.passfileDescriptor)
         errorLog.startReading()
-        guard let output = child.output else { throw EngineError.snapshotFailed("\(name) has no output pipe") }
+        guard let output = child.output else { throw EngineError.failed("\(name) has no output pipe") }
         defer { Foundation.close(output) }
 
         var total: Int64 = 0
@@ -108,7 +118,7 @@ extension PostgresEngine {
                 let count = read(output, buffer.baseAddress, bufferSize)
                 if count < 0 {
                     if errno == EINTR { continue }
-                    throw EngineError.snapshotFailed("reading \(name)'s output failed: \(String(cString: strerror(errno)))")
+                    throw EngineError.failed("reading \(name)'s output failed: \(String(cString: strerror(errno)))")
                 }
                 if count == 0 { break }
                 try consume(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
@@ -127,7 +137,7 @@ extension PostgresEngine {
             case .exited(let status): how = "exit status \(status)"
             case .signalled(let signal): how = "signal \(signal)"
             }
-            throw EngineError.snapshotFailed("\(name) failed (\(how)): "
+            throw EngineError.failed("\(name) failed (\(how)): "
                 + environment.scrub(Self.oneLine(String(message.suffix(4_000)))))
         }
         return total

@@ -149,17 +149,14 @@ public final class PostgresEngine: DatabaseEngine {
     var inRehearsal = false
 
     /// Fewer round trips, same transactions. A migration is `begin`, its up script, its history
-    /// row, `commit`: four round trips if each went alone. Instead `begin` only notes the `BEGIN`,
-    /// which then travels in front of the next script in the same simple query, and a history row
-    /// recorded inside the transaction travels with the `COMMIT`. So a migration costs two round
-    /// trips, and still commits in its own transaction together with its history row. Anything
-    /// else sent in between (Lifeboat's own queries, verify statements) first sends what is
-    /// pending, in order. (A rehearsal's savepoints are sent at once.)
-    var pendingBegin: String?
-    /// History-row `INSERT`s of the open transaction not yet sent (see `pendingBegin`).
-    var pendingStatements: [String] = []
-    /// Between `begin` and `commit`/`rollback`.
-    var transactionOpen = false
+    /// row, `commit`: four round trips if each went alone. Instead `begin` only opens the state
+    /// (`beginSent: false`): the `BEGIN` then travels in front of the next script in the same
+    /// simple query, and a history row recorded inside the transaction travels with the `COMMIT`.
+    /// So a migration costs two round trips, and still commits in its own transaction together
+    /// with its history row. Anything else sent in between (Lifeboat's own queries, verify
+    /// statements) first sends what is pending, in order. (A rehearsal's savepoints are sent at
+    /// once.) The price: a history row that cannot be recorded fails at `commit`, which says so.
+    var transaction = PostgresTransactionState.idle
 
     public func begin() throws {
         try sendPending()
@@ -167,31 +164,26 @@ public final class PostgresEngine: DatabaseEngine {
             // Sent at once: a script with a syntax error runs none of its query string, and the
             // savepoint must exist for the rollback to it.
             try run("SAVEPOINT lifeboat_rehearsal", doing: "starting a rehearsed transaction")
+            transaction = .open(beginSent: true, historyRows: [])
         } else {
-            pendingBegin = "BEGIN"
+            transaction = .open(beginSent: false, historyRows: [])
         }
-        transactionOpen = true
     }
 
     /// Commits (with the pending history rows); throws when the server rolled the transaction back
     /// instead (it had failed) or a history row could not be recorded.
     public func commit() throws {
         let end = inRehearsal ? "RELEASE SAVEPOINT lifeboat_rehearsal" : "COMMIT"
+        let recording = !transaction.historyRows.isEmpty
         // Nothing in the transaction (begin then commit): nothing to send.
-        if pendingBegin != nil && pendingStatements.isEmpty {
-            pendingBegin = nil
-            transactionOpen = false
-            return
-        }
-        let statements = [pendingBegin].compactMap { $0 } + pendingStatements + [end]
-        let recording = !pendingStatements.isEmpty
-        pendingBegin = nil
-        pendingStatements = []
-        transactionOpen = false
+        let nothingSent = !transaction.beginSent && !recording
+        let statements = transaction.takePending() + [end]
+        transaction = .idle
+        if nothingSent { return }
         let (_, error, lastTag) = connection.executeScript(statements.joined(separator: ";\n"))
         if let error {
             let what = recording ? "recording the history and committing" : "committing"
-            throw EngineError.failed("PostgreSQL error while \(what): \(error.description)")
+            throw error.engineError(doing: what)
         }
         guard inRehearsal || lastTag == "COMMIT" else {
             throw EngineError.statementFailed(message: "the transaction had failed and was rolled back at COMMIT",
@@ -200,12 +192,10 @@ public final class PostgresEngine: DatabaseEngine {
     }
 
     public func rollback() throws {
-        pendingStatements = []
-        transactionOpen = false
-        guard pendingBegin == nil else {
-            pendingBegin = nil  // never sent: there is nothing to roll back on the server
-            return
-        }
+        let beginSent = transaction.beginSent
+        transaction = .idle
+        // Never sent: there is nothing to roll back on the server (held-back rows are dropped).
+        guard beginSent else { return }
         if inRehearsal {
             try run("ROLLBACK TO SAVEPOINT lifeboat_rehearsal; RELEASE SAVEPOINT lifeboat_rehearsal",
                     doing: "rolling back a rehearsed transaction")
@@ -216,15 +206,13 @@ public final class PostgresEngine: DatabaseEngine {
 
     /// Sends the pending `BEGIN` and history rows on their own, before anything else goes out.
     func sendPending() throws {
-        guard pendingBegin != nil || !pendingStatements.isEmpty else { return }
-        let statements = [pendingBegin].compactMap { $0 } + pendingStatements
-        let recording = !pendingStatements.isEmpty
-        pendingBegin = nil
-        pendingStatements = []
+        let recording = !transaction.historyRows.isEmpty
+        let statements = transaction.takePending()
+        guard !statements.isEmpty else { return }
         let (_, error, _) = connection.executeScript(statements.joined(separator: ";\n"))
         if let error {
             let what = recording ? "recording the history" : "starting a transaction"
-            throw EngineError.failed("PostgreSQL error while \(what): \(error.description)")
+            throw error.engineError(doing: what)
         }
     }
 
@@ -243,9 +231,9 @@ public final class PostgresEngine: DatabaseEngine {
             throw EngineError.statementFailed(message: "a NUL byte at byte \(offset) of the SQL text; the rest would not run",
                                               file: script.file, line: script.line(atUTF8Offset: offset), statement: nil)
         }
-        if !pendingStatements.isEmpty { try sendPending() }
-        let prefix = pendingBegin.map { $0 + ";" } ?? ""
-        pendingBegin = nil
+        if !transaction.historyRows.isEmpty { try sendPending() }
+        // A `BEGIN` not sent yet goes in front, in the same query.
+        let prefix = transaction.takePending().map { $0 + ";" }.joined()
         let (completed, error, _) = connection.executeScript(prefix + script.text)
         guard let error else { return }
         throw statementError(error, in: script, completedStatements: prefix.isEmpty ? completed : max(0, completed - 1),
@@ -281,7 +269,7 @@ public final class PostgresEngine: DatabaseEngine {
                         positionOffset: Int = 0) -> EngineError {
         guard case .server(let server) = error else {
             return .statementFailed(message: error.description, file: script.file, line: script.firstStatementLine,
-                                    statement: script.text)
+                                    statement: script.text, code: error.code)
         }
         let bytes = Array(script.text.utf8)
         // The same statements the runner and the server count (a `BEGIN ATOMIC … END` body is one).
@@ -305,7 +293,7 @@ public final class PostgresEngine: DatabaseEngine {
             statementText = String(decoding: text, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         return .statementFailed(message: server.description + lockTimeoutExplanation(server), file: script.file,
-                                line: line ?? script.firstStatementLine, statement: statementText)
+                                line: line ?? script.firstStatementLine, statement: statementText, code: error.code)
     }
 
     /// For `lock_timeout` cancellations (SQLSTATE 55P03 "canceling statement due to lock timeout";
@@ -334,9 +322,7 @@ public final class PostgresEngine: DatabaseEngine {
 
     public func close() {
         heldLockKey = nil
-        pendingBegin = nil
-        pendingStatements = []
-        transactionOpen = false
+        transaction = .idle
         connection.close()
     }
 
@@ -352,7 +338,7 @@ public final class PostgresEngine: DatabaseEngine {
             }
             return try connection.execute(sql)
         } catch {
-            throw EngineError.failed("PostgreSQL error while \(what): \(error.description)")
+            throw error.engineError(doing: what)
         }
     }
 }

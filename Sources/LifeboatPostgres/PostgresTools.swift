@@ -59,14 +59,14 @@ public struct PostgresTools: Sendable {
     }
 
     /// The program called `name`: in `binDirectory` when given (and only there), else on the search
-    /// path, else in the newest `/usr/lib/postgresql/<major>/bin`. Throws `EngineError.snapshotFailed`
+    /// path, else in the newest `/usr/lib/postgresql/<major>/bin`. Throws `EngineError.toolUnavailable`
     /// naming where it looked.
     public func locate(_ name: String) throws -> URL {
         let files = FileManager.default
         if let binDirectory {
             let candidate = URL(fileURLWithPath: binDirectory).appendingPathComponent(name)
             guard files.isExecutableFile(atPath: candidate.path) else {
-                throw EngineError.snapshotFailed("\(name) was not found in the PostgreSQL bin folder '\(binDirectory)'")
+                throw EngineError.toolUnavailable(tool: name, reason: "\(name) was not found in the PostgreSQL bin folder '\(binDirectory)' (--pg-bin)")
             }
             return candidate
         }
@@ -82,7 +82,7 @@ public struct PostgresTools: Sendable {
                 .appendingPathComponent("bin").appendingPathComponent(name)
             if files.isExecutableFile(atPath: candidate.path) { return candidate }
         }
-        throw EngineError.snapshotFailed(
+        throw EngineError.toolUnavailable(tool: name, reason:
             "\(name) was not found on PATH or in \(versionedRoot)/*/bin; install the PostgreSQL client "
                 + "(e.g. apt-get install postgresql-client) or set the PostgreSQL bin folder")
     }
@@ -122,7 +122,7 @@ public struct PostgresTools: Sendable {
         let termination = child.wait()
         let text = String(decoding: data, as: UTF8.self)
         guard termination == .exited(0), let version = PostgresVersion(parsing: text) else {
-            throw EngineError.snapshotFailed("cannot tell the version of \(program.path) (it printed '\(text.trimmingCharacters(in: .whitespacesAndNewlines))')")
+            throw EngineError.toolUnavailable(tool: program.lastPathComponent, reason: "cannot tell the version of \(program.path) (it printed '\(text.trimmingCharacters(in: .whitespacesAndNewlines))')")
         }
         return version
     }
@@ -204,7 +204,7 @@ final class PostgresClientEnvironment {
             guard written == line.count else {
                 let reason = written < 0 ? String(cString: strerror(errno)) : "short write"
                 Foundation.close(descriptor)
-                throw EngineError.snapshotFailed("cannot write the temporary passfile in \(scratch.path): \(reason)")
+                throw EngineError.failed("cannot write the temporary passfile in \(scratch.path): \(reason)")
             }
             variables["PGPASSFILE"] = Self.childPassfile
             passfileDescriptor = descriptor
@@ -241,14 +241,14 @@ final class PostgresClientEnvironment {
             if descriptor >= 0 { unlink(name) }
         }
         guard descriptor >= 0 else {
-            throw EngineError.snapshotFailed("cannot create a temporary passfile in \(folder.path): \(String(cString: strerror(errno)))")
+            throw EngineError.failed("cannot create a temporary passfile in \(folder.path): \(String(cString: strerror(errno)))")
         }
         // The mode passed to open goes through the umask; libpq ignores a passfile others can read.
         _ = fchmod(descriptor, 0o600)
         let high = fcntl(descriptor, F_DUPFD_CLOEXEC, 10)
         Foundation.close(descriptor)
         guard high >= 0 else {
-            throw EngineError.snapshotFailed("cannot create a temporary passfile in \(folder.path): \(String(cString: strerror(errno)))")
+            throw EngineError.failed("cannot create a temporary passfile in \(folder.path): \(String(cString: strerror(errno)))")
         }
         return high
     }

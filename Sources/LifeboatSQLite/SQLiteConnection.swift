@@ -33,6 +33,14 @@ final class SQLiteConnection {
         describe(String(cString: sqlite3_errmsg(handle)), code: sqlite3_errcode(handle))
     }
 
+    /// SQLite's extended result code of the last failed call (extended codes are switched on).
+    var extendedCode: Int32 { sqlite3_extended_errcode(handle) }
+
+    /// The typed error for the last failed call: its extended code and `message`.
+    func failure(_ message: String) -> EngineError {
+        .database(code: .sqlite(extendedCode), message: message)
+    }
+
     /// `message` with the operating system's reason when `code` is an I/O error or a full disk.
     func describe(_ message: String, code: Int32) -> String {
         let system = sqlite3_system_errno(handle)
@@ -50,7 +58,7 @@ final class SQLiteConnection {
         if rc != SQLITE_OK {
             let message = error.map { String(cString: $0) } ?? errorMessage
             sqlite3_free(error)
-            throw EngineError.failed("SQLite: \(message) (in: \(sql))")
+            throw failure("SQLite: \(message) (in: \(sql))")
         }
     }
 
@@ -59,7 +67,7 @@ final class SQLiteConnection {
         var stmt: OpaquePointer?
         let rc = sqlite3_prepare_v2(handle, sql, -1, &stmt, nil)
         guard rc == SQLITE_OK, let stmt else {
-            throw EngineError.failed("SQLite: \(errorMessage) (in: \(sql))")
+            throw failure("SQLite: \(errorMessage) (in: \(sql))")
         }
         return SQLiteStatement(stmt, connection: self)
     }
@@ -79,7 +87,7 @@ final class SQLiteConnection {
     /// online backup API, as one consistent read of the source and one write transaction here.
     func copy(from source: SQLiteConnection) throws {
         guard let backup = sqlite3_backup_init(handle, "main", source.handle, "main") else {
-            throw EngineError.snapshotFailed("SQLite backup of \(source.path) into \(path) could not start: \(errorMessage)")
+            throw failure("SQLite backup of \(source.path) into \(path) could not start: \(errorMessage)")
         }
         var rc: Int32
         var attempts = 0
@@ -93,7 +101,8 @@ final class SQLiteConnection {
         } while (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && attempts < 3_000
         let finishRC = sqlite3_backup_finish(backup)
         guard rc == SQLITE_DONE, finishRC == SQLITE_OK else {
-            throw EngineError.snapshotFailed("SQLite backup of \(source.path) into \(path) failed: \(describe(String(cString: sqlite3_errstr(rc == SQLITE_DONE ? finishRC : rc)), code: rc == SQLITE_DONE ? finishRC : rc))")
+            let code = rc == SQLITE_DONE ? finishRC : rc
+            throw EngineError.database(code: .sqlite(code), message: "SQLite backup of \(source.path) into \(path) failed: \(describe(String(cString: sqlite3_errstr(code)), code: code))")
         }
     }
 }
@@ -120,13 +129,13 @@ final class SQLiteStatement {
             } else {
                 rc = sqlite3_bind_null(handle, Int32(index + 1))
             }
-            guard rc == SQLITE_OK else { throw EngineError.failed("SQLite bind: \(connection.errorMessage)") }
+            guard rc == SQLITE_OK else { throw connection.failure("SQLite bind: \(connection.errorMessage)") }
         }
     }
 
     func bind(_ value: Int64, at index: Int) throws {
         guard sqlite3_bind_int64(handle, Int32(index), value) == SQLITE_OK else {
-            throw EngineError.failed("SQLite bind: \(connection.errorMessage)")
+            throw connection.failure("SQLite bind: \(connection.errorMessage)")
         }
     }
 
@@ -135,7 +144,7 @@ final class SQLiteStatement {
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
-        default: throw EngineError.failed(connection.errorMessage)
+        default: throw connection.failure(connection.errorMessage)
         }
     }
 

@@ -62,7 +62,7 @@ extension SQLiteEngine {
             guard result == ["ok"] else {
                 throw EngineError.snapshotFailed("the snapshot fails PRAGMA integrity_check (\(result.prefix(3).joined(separator: "; "))); \(path) was not changed")
             }
-        } catch EngineError.failed(let message) {
+        } catch EngineError.database(_, let message) {
             throw EngineError.snapshotFailed("the snapshot payload cannot be read as SQLite (\(message)); \(path) was not changed")
         }
         options.log("restore: integrity_check in \(Timestamp.milliseconds(since: phase)) ms")

@@ -98,25 +98,26 @@ public final class SQLiteEngine: DatabaseEngine {
                 let rc = sqlite3_prepare_v2(connection.handle, base + offset, length, &stmt, &tail)
                 let next = tail.map { $0 - base } ?? end
                 let statementText = String(decoding: buffer[offset..<max(offset, min(next, end))], as: UTF8.self)
-                func failure(_ message: String) -> EngineError {
+                func failure(_ message: String, code: Int32?) -> EngineError {
                     let remaining = rc == SQLITE_OK ? statementText : String(decoding: buffer[offset..<end], as: UTF8.self)
                     let piece = SQLScript(remaining, file: script.file, firstLine: script.line(atUTF8Offset: offset))
                     let shown = rc == SQLITE_OK ? statementText : String(remaining.prefix(while: { $0 != ";" }))
                     return EngineError.statementFailed(message: message, file: script.file, line: piece.firstStatementLine,
-                                                       statement: shown.trimmingCharacters(in: .whitespacesAndNewlines))
+                                                       statement: shown.trimmingCharacters(in: .whitespacesAndNewlines),
+                                                       code: code.map { .sqlite($0) })
                 }
-                guard rc == SQLITE_OK else { throw failure(connection.errorMessage) }
+                guard rc == SQLITE_OK else { throw failure(connection.errorMessage, code: connection.extendedCode) }
                 guard let stmt else {
                     // Only white space or comments; a NUL stops SQLite where it is, so never loop on it.
-                    guard next > offset else { throw failure("a NUL byte at byte \(offset) of the SQL text; the rest would not run") }
+                    guard next > offset else { throw failure("a NUL byte at byte \(offset) of the SQL text; the rest would not run", code: nil) }
                     offset = next
                     continue
                 }
                 let statement = SQLiteStatement(stmt, connection: connection)
                 do {
                     try body(statement, offset)
-                } catch EngineError.failed(let message) {
-                    throw failure(message)
+                } catch EngineError.database(.sqlite(let code), let message) {
+                    throw failure(message, code: code)
                 }
                 offset = next
             }

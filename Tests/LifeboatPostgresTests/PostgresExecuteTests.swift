@@ -56,7 +56,7 @@ struct PostgresExecuteTests {
             try engine.begin()
             let error = try #require(throws: EngineError.self) { try engine.execute(script) }
             try engine.rollback()
-            guard case .statementFailed(let message, let file, let line, let statement) = error else {
+            guard case .statementFailed(let message, let file, let line, let statement, _) = error else {
                 Issue.record("expected statementFailed, got \(error)")
                 return
             }
@@ -84,7 +84,7 @@ struct PostgresExecuteTests {
                 INSERT INTO b VALUES (3);
                 """, file: "m.sql", firstLine: 3)
             let error = try #require(throws: EngineError.self) { try engine.execute(script) }
-            guard case .statementFailed(let message, _, let line, let statement) = error else {
+            guard case .statementFailed(let message, _, let line, let statement, _) = error else {
                 Issue.record("expected statementFailed, got \(error)")
                 return
             }
@@ -115,7 +115,7 @@ struct PostgresExecuteTests {
                 INSERT INTO c VALUES (2);
                 """, file: "m/0003_atomic.sql", firstLine: 4)
             let error = try #require(throws: EngineError.self) { try engine.execute(script) }
-            guard case .statementFailed(let message, let file, let line, let statement) = error else {
+            guard case .statementFailed(let message, let file, let line, let statement, _) = error else {
                 Issue.record("expected statementFailed, got \(error)")
                 return
             }
@@ -226,7 +226,7 @@ struct PostgresExecuteTests {
             let error = try #require(throws: EngineError.self) {
                 try engine.evaluateAssertion(SQLScript("\nSELECT count(*) FROM missing_table", file: "v.sql", firstLine: 10))
             }
-            guard case .statementFailed(_, let file, let line, _) = error else {
+            guard case .statementFailed(_, let file, let line, _, _) = error else {
                 Issue.record("expected statementFailed, got \(error)")
                 return
             }

@@ -24,23 +24,22 @@ extension Lifeboat {
             }
             let recorded = Set(history.compactMap { MigrationVersion($0.version) })
             var report = HistoryChangeReport(changes: [], migrations: [])
-            try engine.begin()
             do {
-                try engine.ensureHistoryTable(table)
-                for migration in catalog.migrations where migration.version <= version && !recorded.contains(migration.version) {
-                    let record = HistoryRecord(version: migration.version.text, description: migration.description,
-                                               checksum: migration.checksum, status: .baseline,
-                                               appliedAt: Timestamp.iso8601(Date()), executionMs: 0,
-                                               appliedBy: Timestamp.userAtHost, snapshotID: nil)
-                    try engine.insertHistory(record, into: table)
-                    report.changes.append("baseline \(migration.version.text)_\(migration.description) (not run)")
-                    report.migrations.append(MigrationEntry(version: record.version, description: record.description,
-                                                            checksum: record.checksum, status: .baseline,
-                                                            appliedAt: record.appliedAt, executionMs: 0, file: migration.file))
+                try engine.inTransaction {
+                    try engine.ensureHistoryTable(table)
+                    for migration in catalog.migrations where migration.version <= version && !recorded.contains(migration.version) {
+                        let record = HistoryRecord(version: migration.version.text, description: migration.description,
+                                                   checksum: migration.checksum, status: .baseline,
+                                                   appliedAt: Timestamp.iso8601(Date()), executionMs: 0,
+                                                   appliedBy: Timestamp.userAtHost, snapshotID: nil)
+                        try engine.insertHistory(record, into: table)
+                        report.changes.append("baseline \(migration.version.text)_\(migration.description) (not run)")
+                        report.migrations.append(MigrationEntry(version: record.version, description: record.description,
+                                                                checksum: record.checksum, status: .baseline,
+                                                                appliedAt: record.appliedAt, executionMs: 0, file: migration.file))
+                    }
                 }
-                try engine.commit()
             } catch {
-                try? engine.rollback()
                 throw EngineError.wrapping(error)
             }
             return report
@@ -58,37 +57,36 @@ extension Lifeboat {
             let table = configuration.historyTable
             let comparison = HistoryComparison(catalog: catalog, history: try engine.readHistory(table))
             var report = HistoryChangeReport(changes: [], migrations: [])
-            try engine.begin()
             do {
-                if let marker = comparison.interruptedRestore {
-                    try engine.deleteHistory(version: marker.version, from: table)
-                    report.changes.append("deleted the restoring marker: the interrupted restore of snapshot "
-                        + "\(marker.snapshotID ?? "(unknown)") is abandoned, the database keeps what the failed run committed")
-                }
-                for state in comparison.states {
-                    switch state.status {
-                    case .drift:
-                        guard let migration = state.migration else { continue }
-                        try engine.updateHistoryChecksum(version: state.version, checksum: migration.checksum, in: table)
-                        report.changes.append("checksum of \(state.version)_\(state.description): \(state.record?.checksum ?? "?") → \(migration.checksum)")
-                        report.migrations.append(MigrationEntry(version: state.version, description: state.description,
-                                                                checksum: migration.checksum, status: .repaired,
-                                                                file: migration.file))
-                    case .failed:
-                        try engine.deleteHistory(version: state.version, from: table)
-                        report.changes.append("deleted the failed row of \(state.version)_\(state.description); it is pending again")
-                        report.migrations.append(MigrationEntry(version: state.version, description: state.description,
-                                                                checksum: state.checksum, status: .pending,
-                                                                file: state.migration?.file))
-                    case .missing:
-                        report.changes.append("left alone: \(state.version)_\(state.description) is applied but its file is missing; restore the file")
-                    default:
-                        continue
+                try engine.inTransaction {
+                    if let marker = comparison.interruptedRestore {
+                        try engine.deleteHistory(version: marker.version, from: table)
+                        report.changes.append("deleted the restoring marker: the interrupted restore of snapshot "
+                            + "\(marker.snapshotID ?? "(unknown)") is abandoned, the database keeps what the failed run committed")
+                    }
+                    for state in comparison.states {
+                        switch state.status {
+                        case .drift:
+                            guard let migration = state.migration else { continue }
+                            try engine.updateHistoryChecksum(version: state.version, checksum: migration.checksum, in: table)
+                            report.changes.append("checksum of \(state.version)_\(state.description): \(state.record?.checksum ?? "?") → \(migration.checksum)")
+                            report.migrations.append(MigrationEntry(version: state.version, description: state.description,
+                                                                    checksum: migration.checksum, status: .repaired,
+                                                                    file: migration.file))
+                        case .failed:
+                            try engine.deleteHistory(version: state.version, from: table)
+                            report.changes.append("deleted the failed row of \(state.version)_\(state.description); it is pending again")
+                            report.migrations.append(MigrationEntry(version: state.version, description: state.description,
+                                                                    checksum: state.checksum, status: .pending,
+                                                                    file: state.migration?.file))
+                        case .missing:
+                            report.changes.append("left alone: \(state.version)_\(state.description) is applied but its file is missing; restore the file")
+                        default:
+                            continue
+                        }
                     }
                 }
-                try engine.commit()
             } catch {
-                try? engine.rollback()
                 throw EngineError.wrapping(error)
             }
             return report

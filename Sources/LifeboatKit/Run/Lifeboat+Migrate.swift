@@ -80,10 +80,18 @@ extension Lifeboat {
 
         // 7. Success.
         report.databaseChanged = true
-        if let path = options.dumpSchema {
-            try writeSchema(of: engine, to: path)
-        }
         report.pruned = pruneSnapshots(of: engine)
+        if let path = options.dumpSchema {
+            do {
+                try writeSchema(of: engine, to: path)
+            } catch {
+                // The migrations are committed: the report still says so, and the error says
+                // only the schema file is missing.
+                report.totalMs = Timestamp.milliseconds(since: started)
+                let reason = (error as? LifeboatError)?.description ?? String(describing: error)
+                return .failed(report, RunError.schemaNotWritten(report, path: path, reason: reason))
+            }
+        }
         report.totalMs = Timestamp.milliseconds(since: started)
         return .succeeded(report)
     }

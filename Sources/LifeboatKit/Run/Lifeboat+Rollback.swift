@@ -82,15 +82,14 @@ extension Lifeboat {
                         try undoWithoutTransaction(migration, record: record, on: engine, table: table,
                                                    snapshotID: report.snapshot?.id, started: { leftPartialChanges = true })
                     } else {
-                        try engine.begin()
-                        if let down = migration.down, !down.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                            try engine.execute(down)
+                        try engine.inTransaction {
+                            if let down = migration.down, !down.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                                try engine.execute(down)
+                            }
+                            try engine.deleteHistory(version: state.version, from: table)
                         }
-                        try engine.deleteHistory(version: state.version, from: table)
-                        try engine.commit()
                     }
                 } catch {
-                    try? engine.rollback()
                     let failure = EngineError.wrapping(error)
                     report.migrations.append(MigrationEntry(version: state.version, description: state.description,
                                                             checksum: state.checksum, status: .failed,
@@ -125,10 +124,10 @@ extension Lifeboat {
         var failed = record
         failed.status = .failed
         failed.snapshotID = snapshotID ?? record.snapshotID
-        try engine.begin()
-        try engine.deleteHistory(version: record.version, from: table)
-        try engine.insertHistory(failed, into: table)
-        try engine.commit()
+        try engine.inTransaction {
+            try engine.deleteHistory(version: record.version, from: table)
+            try engine.insertHistory(failed, into: table)
+        }
         started()
         for statement in migration.down.map(StatementSplitter.split) ?? [] {
             try engine.execute(statement)

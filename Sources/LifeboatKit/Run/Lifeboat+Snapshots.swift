@@ -40,7 +40,14 @@ extension Lifeboat {
         defer { reader.close() }
         let source = ProgressSource(reader, total: snapshot.manifest.rawBytes, progress: progress)
         defer { source.finish() }
-        try withScratch { try engine.restoreSnapshot(from: source, scratch: $0) }
+        do {
+            try withScratch { try engine.restoreSnapshot(from: source, scratch: $0) }
+        } catch let error as LifeboatError where error.category == .snapshot {
+            throw error
+        } catch {
+            // Whatever failed during the restore step (a file, a child process) is a restore failure.
+            throw EngineError.snapshotFailed("restoring snapshot \(snapshot.manifest.id) failed: \(EngineError.wrapping(error).description)")
+        }
     }
 
     /// The size of the file at `path`, nil when it cannot be read.

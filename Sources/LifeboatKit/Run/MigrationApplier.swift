@@ -46,15 +46,16 @@ struct MigrationApplier {
                 if migration.noTransaction {
                     applied = try applyWithoutTransaction(migration, started: started)
                 } else {
-                    try engine.begin()
-                    try ensureHistoryTable()
-                    try runUpAndVerify(migration)
-                    applied = record(for: migration, status: .applied, started: started)
-                    try engine.insertHistory(applied, into: table)
-                    try engine.commit()
+                    applied = try engine.inTransaction {
+                        try ensureHistoryTable()
+                        try runUpAndVerify(migration)
+                        let row = record(for: migration, status: .applied, started: started)
+                        try engine.insertHistory(row, into: table)
+                        return row
+                    }
                 }
             } catch {
-                try? engine.rollback()
+                // `inTransaction` rolled back; a no-transaction migration has nothing to roll back.
                 outcome.entries.append(entry(migration, status: .failed, started: started))
                 outcome.failure = Failure(migration: migration, error: .wrapping(error), leftPartialChanges: migration.noTransaction)
                 return outcome
@@ -69,36 +70,30 @@ struct MigrationApplier {
     /// All migrations in one transaction: either all are applied or none is.
     mutating func applyAtomically(_ migrations: [Migration]) -> Outcome {
         var outcome = Outcome()
+        var current = migrations[0]
+        // When the migration `current` was started and has not finished yet.
+        var currentStarted: ContinuousClock.Instant?
         do {
-            try engine.begin()
-            try ensureHistoryTable()
-        } catch {
-            try? engine.rollback()
-            outcome.failure = Failure(migration: migrations[0], error: .wrapping(error), leftPartialChanges: false)
-            return outcome
-        }
-        for migration in migrations {
-            let started = ContinuousClock.now
-            do {
-                try runUpAndVerify(migration)
-                let applied = record(for: migration, status: .applied, started: started)
-                try engine.insertHistory(applied, into: table)
-                outcome.entries.append(entry(migration, applied))
-            } catch {
-                try? engine.rollback()
-                // Nothing of the run was committed: earlier entries are rolled back with it.
-                outcome.entries = outcome.entries.map { var e = $0; e.status = .notCommitted; return e }
-                outcome.entries.append(entry(migration, status: .failed, started: started))
-                outcome.failure = Failure(migration: migration, error: .wrapping(error), leftPartialChanges: false)
-                return outcome
+            try engine.inTransaction {
+                try ensureHistoryTable()
+                for migration in migrations {
+                    let started = ContinuousClock.now
+                    (current, currentStarted) = (migration, started)
+                    try runUpAndVerify(migration)
+                    let applied = record(for: migration, status: .applied, started: started)
+                    try engine.insertHistory(applied, into: table)
+                    outcome.entries.append(entry(migration, applied))
+                }
+                currentStarted = nil
             }
-        }
-        do {
-            try engine.commit()
             outcome.committed = migrations.count
         } catch {
-            try? engine.rollback()
-            outcome.failure = Failure(migration: migrations[migrations.count - 1], error: .wrapping(error), leftPartialChanges: false)
+            if let started = currentStarted {
+                // Nothing of the run was committed: earlier entries are rolled back with it.
+                outcome.entries = outcome.entries.map { var e = $0; e.status = .notCommitted; return e }
+                outcome.entries.append(entry(current, status: .failed, started: started))
+            }
+            outcome.failure = Failure(migration: current, error: .wrapping(error), leftPartialChanges: false)
         }
         return outcome
     }
@@ -127,10 +122,10 @@ struct MigrationApplier {
         }
         try VerifySection.check(migration, on: engine)
         let applied = record(for: migration, status: .applied, started: started)
-        try engine.begin()
-        try engine.deleteHistory(version: migration.version.text, from: table)
-        try engine.insertHistory(applied, into: table)
-        try engine.commit()
+        try engine.inTransaction {
+            try engine.deleteHistory(version: migration.version.text, from: table)
+            try engine.insertHistory(applied, into: table)
+        }
         return applied
     }
 

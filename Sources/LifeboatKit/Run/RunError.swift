@@ -2,6 +2,10 @@
 public enum RunError: LifeboatError {
     /// A migration failed; the report says what ran, what was restored, and where it failed.
     case migrationFailed(MigrateReport, underlying: EngineError)
+    /// `migrate --dump-schema`: the migrations were applied and committed (the report lists them)
+    /// but the schema file could not be written. Exit 2 (a bad `--dump-schema`, or no pg_dump): not
+    /// 0, since CI would go on without the file; not 1, since no migration failed.
+    case schemaNotWritten(MigrateReport, path: String, reason: String)
     /// A pending migration failed in the rehearsal of `plan`; the target is untouched.
     case rehearsalFailed(PlanReport)
     /// `plan` or `lint` found destructive statements that were not allowed.
@@ -24,7 +28,7 @@ public enum RunError: LifeboatError {
         case .verifyFailed(_, let category): return category
         case .lockTimeout: return .lock
         case .atomicWithNoTransaction: return .validation
-        case .unknownTarget, .unknownBaseline: return .usage
+        case .unknownTarget, .unknownBaseline, .schemaNotWritten: return .usage
         }
     }
 
@@ -41,6 +45,9 @@ public enum RunError: LifeboatError {
                 if report.snapshotDeleted, let id = report.snapshot?.id { text += "; snapshot \(id), identical to it, was deleted" }
             }
             return text
+        case .schemaNotWritten(let report, let path, let reason):
+            return "\(report.committedCount) migration(s) were applied and committed, but the schema file \(path) "
+                + "was not written: \(reason)\nwrite it with `lifeboat schema \(path)` once that is fixed"
         case .rehearsalFailed(let report):
             let failure = report.failure
             let place = [failure?.file, failure?.line.map(String.init)].compactMap { $0 }.joined(separator: ":")

@@ -8,7 +8,7 @@ public enum FileStreaming {
     @discardableResult
     public static func copy(fileAt path: String, to sink: ByteSink) throws -> Int64 {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw EngineError.snapshotFailed("cannot read \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw EngineError.failed("cannot read \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
         defer { buffer.deallocate() }
@@ -17,7 +17,7 @@ public enum FileStreaming {
             let count = read(fd, buffer.baseAddress, bufferSize)
             if count < 0 {
                 if errno == EINTR { continue }
-                throw EngineError.snapshotFailed("cannot read \(path): \(String(cString: strerror(errno)))")
+                throw EngineError.failed("cannot read \(path): \(String(cString: strerror(errno)))")
             }
             if count == 0 { return total }
             try sink.write(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
@@ -30,7 +30,7 @@ public enum FileStreaming {
     @discardableResult
     public static func copy(from source: ByteSource, toFileAt path: String, durable: Bool = true) throws -> Int64 {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw EngineError.snapshotFailed("cannot create \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw EngineError.failed("cannot create \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
         defer { buffer.deallocate() }
@@ -43,13 +43,13 @@ public enum FileStreaming {
                 let n = write(fd, buffer.baseAddress! + written, count - written)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw EngineError.snapshotFailed("cannot write \(path): \(String(cString: strerror(errno)))")
+                    throw EngineError.failed("cannot write \(path): \(String(cString: strerror(errno)))")
                 }
                 written += n
             }
             total += Int64(count)
         }
-        guard !durable || fsync(fd) == 0 else { throw EngineError.snapshotFailed("cannot fsync \(path): \(String(cString: strerror(errno)))") }
+        guard !durable || fsync(fd) == 0 else { throw EngineError.failed("cannot fsync \(path): \(String(cString: strerror(errno)))") }
         return total
     }
 
