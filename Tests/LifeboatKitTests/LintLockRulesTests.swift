@@ -16,6 +16,7 @@ struct LintLockRulesTests {
         ("ALTER TABLE users ADD CONSTRAINT users_email UNIQUE (email);", "constraint-without-using-index"),
         ("ALTER TABLE users ADD PRIMARY KEY (id);", "constraint-without-using-index"),
         ("ALTER TABLE users ADD EXCLUDE USING gist (span WITH &&);", "constraint-without-using-index"),
+        ("ALTER TABLE users ADD COLUMN handle text UNIQUE;", "constraint-without-using-index"),
         ("ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();", "add-column-volatile-default"),
         ("ALTER TABLE users ADD COLUMN seen_at timestamptz NOT NULL DEFAULT clock_timestamp();", "add-column-volatile-default"),
         ("ALTER TABLE users ADD COLUMN n bigserial;", "add-column-volatile-default"),

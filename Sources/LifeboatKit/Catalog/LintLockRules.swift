@@ -125,10 +125,15 @@ extension Lint {
             if words.contains("GENERATED"), words.contains("STORED") {
                 return [finding(.addColumnStoredGenerated, what + " … GENERATED ALWAYS AS (…) STORED")]
             }
+            var result: [(LintRule, String)] = []
             if let volatile = volatileDefault(s, in: column.next..<action.upperBound) {
-                return [finding(.addColumnVolatileDefault, what + " with the volatile default \(volatile)")]
+                result.append(finding(.addColumnVolatileDefault, what + " with the volatile default \(volatile)"))
             }
-            return []
+            // An inline UNIQUE or PRIMARY KEY builds its index under the same ACCESS EXCLUSIVE lock.
+            if let inline = words.first(where: { $0 == "UNIQUE" || $0 == "PRIMARY" }) {
+                result.append(finding(.constraintWithoutUsingIndex, what + " " + (inline == "PRIMARY" ? "PRIMARY KEY" : inline)))
+            }
+            return result
         }
     }
 
