@@ -82,6 +82,9 @@ struct LintLockRulesTests {
         "ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();",
         "ALTER TABLE users ADD COLUMN lower_email text GENERATED ALWAYS AS (lower(email)) STORED;",
         "ALTER TABLE users SET UNLOGGED;",
+        "ALTER TABLE users SET TABLESPACE fast;",
+        "ALTER TABLE users DETACH PARTITION users_old;",
+        "ALTER TABLE users ADD COLUMN handle text UNIQUE;",
     ])
     func doesNotFireOnATableCreatedEarlierInTheRun(_ sql: String) {
         let create = "CREATE TABLE users (id int, email text, age int, org_id int);"

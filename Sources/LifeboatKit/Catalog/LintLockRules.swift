@@ -73,11 +73,11 @@ extension Lint {
                 zip(words, words.dropFirst()).contains { $0 == first && $1 == second }
             }
             if s.isWord(a, "SET"), s.isWord(a + 1, "TABLESPACE") {
-                result.append(finding(.setTablespace, "ALTER \(object) \(name) SET TABLESPACE"))
+                if existing || object == "INDEX" { result.append(finding(.setTablespace, "ALTER \(object) \(name) SET TABLESPACE")) }
             } else if s.isWord(a, "SET"), s.isWord(a + 1, "LOGGED") || s.isWord(a + 1, "UNLOGGED") {
                 if existing { result.append(finding(.setLogged, "ALTER TABLE \(name) SET \(s.tokens[a + 1].text)")) }
             } else if s.isWord(a, "DETACH"), s.isWord(a + 1, "PARTITION") {
-                if !words.contains("CONCURRENTLY"), !words.contains("FINALIZE") {
+                if existing, !words.contains("CONCURRENTLY"), !words.contains("FINALIZE") {
                     result.append(finding(.detachPartitionWithoutConcurrently, "ALTER TABLE \(name) DETACH PARTITION"))
                 }
             } else if s.isWord(a, "VALIDATE"), s.isWord(a + 1, "CONSTRAINT"), let constraint = s.name(at: a + 2),
