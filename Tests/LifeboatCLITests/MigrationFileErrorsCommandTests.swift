@@ -87,6 +87,13 @@ import Testing
         try expectRefusedEverywhere(workspace, dump: dump, ["0007_commit.sql:2", "ROLLBACK"])
     }
 
+    /// SPEC "Lint" (v2): VACUUM cannot run in a transaction; allow-destructive does not change that.
+    @Test func vacuumInATransactionalMigrationExitsThreeEverywhere() throws {
+        let (workspace, dump) = try migratedWorkspace()
+        try workspace.write("migrations/0007_vacuum.sql", "-- lifeboat:allow-destructive\nCREATE TABLE t2 (id INTEGER);\nVACUUM;\n")
+        try expectRefusedEverywhere(workspace, dump: dump, ["0007_vacuum.sql:3", "VACUUM cannot run inside a transaction", "no-transaction"])
+    }
+
     // MARK: - Item H: entries and text that are not a migration
 
     @Test func fifoNamedLikeAMigrationExitsThreeWithoutBlocking() throws {

@@ -37,6 +37,9 @@ public enum CatalogError: LifeboatError, Equatable {
     /// An explicit transaction-control statement (`COMMIT`, `BEGIN`, …) in a section that runs in
     /// Lifeboat's transaction.
     case transactionControl(file: String, line: Int, statement: String)
+    /// A statement that cannot run in a transaction block (`CREATE INDEX CONCURRENTLY`, `VACUUM`,
+    /// `CREATE DATABASE`, `ALTER SYSTEM`, …) in a section that runs in Lifeboat's transaction.
+    case needsNoTransaction(file: String, line: Int, statement: String)
     /// `-- lifeboat:no-transaction` or `-- lifeboat:allow-destructive` after the first statement.
     case optionAfterFirstStatement(file: String, line: Int, directive: String)
     /// A section directive other than down in a golang-migrate `.down.sql`.
@@ -93,6 +96,9 @@ public enum CatalogError: LifeboatError, Equatable {
             return "\(file):\(line): \(statement) statement in a migration that runs in a transaction; Lifeboat "
                 + "begins and commits that transaction itself, together with the history row, so remove it "
                 + "(for statements that cannot run in a transaction, mark the file -- lifeboat:no-transaction)"
+        case .needsNoTransaction(let file, let line, let statement):
+            return "\(file):\(line): \(statement) cannot run inside a transaction, and this migration runs in one; "
+                + "put it in its own migration marked -- lifeboat:no-transaction (allow-destructive does not change this)"
         case .optionAfterFirstStatement(let file, let line, let directive):
             return "\(file):\(line): '\(Self.excerpt(directive))' comes after the first statement; a file option "
                 + "applies to the whole file, so move it above the first statement"

@@ -11,8 +11,27 @@ public enum LintRule: String, Sendable, Codable, CaseIterable {
     case renameColumn = "rename-column"
     /// PostgreSQL only.
     case addColumnNotNullWithoutDefault = "add-column-not-null-without-default"
-    /// PostgreSQL only; not for a table created earlier in the same migration.
+    /// PostgreSQL only; not for a table created earlier in the same run.
     case createIndexWithoutConcurrently = "create-index-without-concurrently"
+
+    // SPEC v2, PostgreSQL only: long locks and table rewrites (see `LintLockRules.swift`, docs/lint.md).
+    case constraintWithoutNotValid = "constraint-without-not-valid"
+    case validateInSameMigration = "validate-in-same-migration"
+    case setNotNull = "set-not-null"
+    case constraintWithoutUsingIndex = "constraint-without-using-index"
+    case addColumnVolatileDefault = "add-column-volatile-default"
+    case addColumnStoredGenerated = "add-column-stored-generated"
+    case dropIndexWithoutConcurrently = "drop-index-without-concurrently"
+    case reindexWithoutConcurrently = "reindex-without-concurrently"
+    case detachPartitionWithoutConcurrently = "detach-partition-without-concurrently"
+    case vacuumFull = "vacuum-full"
+    case cluster = "cluster"
+    case setTablespace = "set-tablespace"
+    case setLogged = "set-logged"
+    case truncateCascade = "truncate-cascade"
+    case dropDatabase = "drop-database"
+    case renameObject = "rename-object"
+    case renameEnumValue = "rename-enum-value"
 }
 
 /// One lint finding: where, which rule, and a one-line reason.
@@ -53,9 +72,12 @@ public struct Lint: Sendable {
         self.engine = engine
     }
 
-    /// The findings of each migration's up section, in order.
+    /// The findings of each migration's up section, in order. A table (or index) created by an
+    /// earlier migration of the list is not an existing one for the rules about existing tables:
+    /// the list is one run (`plan`: the pending migrations; `lint`: the files it reads).
     public func findings(in migrations: [Migration]) -> [LintFinding] {
-        migrations.flatMap { findings(in: $0) }
+        var run = RunState()
+        return migrations.flatMap { findings(in: $0.up, allowed: $0.allowDestructive, run: &run) }
     }
 
     /// The findings of one migration's up section, `allowed` when it says `-- lifeboat:allow-destructive`.
@@ -63,14 +85,30 @@ public struct Lint: Sendable {
         findings(in: migration.up, allowed: migration.allowDestructive)
     }
 
-    /// The findings of a script; tables created in it do not count as existing for
-    /// `create-index-without-concurrently`.
+    /// The findings of a script; tables created in it do not count as existing.
     public func findings(in script: SQLScript, allowed: Bool = false) -> [LintFinding] {
-        var created: [[String]] = []
+        var run = RunState()
+        return findings(in: script, allowed: allowed, run: &run)
+    }
+
+    /// What earlier statements of the run created, and what the current migration left `NOT VALID`.
+    struct RunState {
+        var createdTables: [[String]] = []
+        var createdIndexes: [[String]] = []
+        /// Constraints added `NOT VALID` in the current migration (reset per migration).
+        var notValid: Set<String> = []
+
+        func isNew(_ table: [String]) -> Bool { createdTables.contains { Lint.sameTable($0, table) } }
+    }
+
+    private func findings(in script: SQLScript, allowed: Bool, run: inout RunState) -> [LintFinding] {
+        run.notValid = []
         var result: [LintFinding] = []
         for statement in script.statements {
             let parsed = SQLStatement(statement.text)
-            for (rule, message) in check(parsed, createdTables: &created) {
+            var found = check(parsed, createdTables: &run.createdTables)
+            if engine == .postgres { found += lockRules(parsed, run: &run) }
+            for (rule, message) in found {
                 result.append(LintFinding(file: statement.file ?? "", line: statement.firstLine,
                                           rule: rule.rawValue, message: message, allowed: allowed))
             }
@@ -143,14 +181,10 @@ public struct Lint: Sendable {
     }
 
     private func checkAlterTable(_ s: SQLStatement, verb: Int) -> [(LintRule, String)] {
-        var index = s.skip(["IF", "EXISTS"], from: verb + 2)
-        index = s.skip(["ONLY"], from: index)
-        guard let table = s.name(at: index) else { return [] }
-        index = table.next
-        if s.isSymbol(index, "*") { index += 1 }
+        guard let table = s.alteredTable(verb: verb) else { return [] }
         let tableName = display(table.parts)
         var result: [(LintRule, String)] = []
-        for action in s.actions(from: index) {
+        for action in s.actions(from: table.actions) {
             let a = action.lowerBound
             if s.isWord(a, "DROP") {
                 guard !s.isWord(a + 1, "CONSTRAINT") else { continue }
@@ -189,12 +223,12 @@ public struct Lint: Sendable {
     }
 
     /// Qualified names match exactly; when either side is unqualified, the last parts match.
-    private static func sameTable(_ a: [String], _ b: [String]) -> Bool {
+    static func sameTable(_ a: [String], _ b: [String]) -> Bool {
         if a.count > 1 && b.count > 1 { return a == b }
         return a.last == b.last
     }
 
-    private func display(_ parts: [String]?) -> String {
+    func display(_ parts: [String]?) -> String {
         guard let parts, !parts.isEmpty else { return "?" }
         return parts.joined(separator: ".")
     }

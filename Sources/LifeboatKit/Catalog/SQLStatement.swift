@@ -90,6 +90,14 @@ struct SQLStatement {
         tokens[(index + 1)...].contains { $0.depth == 0 && $0.kind == .word && $0.text == "WHERE" }
     }
 
+    /// The table of `ALTER TABLE|INDEX [IF EXISTS] [ONLY] name [*]` (`verb` is the `ALTER`) and the
+    /// index of its first action; nil when no name follows.
+    func alteredTable(verb: Int) -> (parts: [String], actions: Int)? {
+        let index = skip(["ONLY"], from: skip(["IF", "EXISTS"], from: verb + 2))
+        guard let table = name(at: index) else { return nil }
+        return (table.parts, isSymbol(table.next, "*") ? table.next + 1 : table.next)
+    }
+
     /// The token ranges of an `ALTER TABLE`'s actions, split at top-level commas, starting at `index`.
     func actions(from index: Int) -> [Range<Int>] {
         var result: [Range<Int>] = []

@@ -7,7 +7,9 @@
 ///   `COMMIT`, `END`, `ROLLBACK` (also `ROLLBACK TO`), `ABORT`, `SAVEPOINT`, `RELEASE [SAVEPOINT]`
 ///   or `PREPARE TRANSACTION` statement: Lifeboat owns the transaction, and such a statement would
 ///   commit work without its history row, or roll back work whose history row then commits.
-///   Bodies of triggers, functions and `BEGIN ATOMIC` are inside a statement and do not count.
+///   Bodies of triggers, functions and `BEGIN ATOMIC` are inside a statement and do not count;
+/// - in such a section, none of the statements PostgreSQL refuses in a transaction block
+///   (`NoTransactionStatements`: `CREATE INDEX CONCURRENTLY`, `VACUUM`, `CREATE DATABASE`, …).
 enum SectionCheck {
     /// What a checked section holds.
     struct Contents {
@@ -24,7 +26,7 @@ enum SectionCheck {
 
     /// Checks `script` (a section of `script.file`, starting at `script.firstLine`).
     /// - Parameter inTransaction: whether the section runs inside Lifeboat's transaction.
-    /// - Throws: `CatalogError.unterminated` or `CatalogError.transactionControl`, with the file line.
+    /// - Throws: `CatalogError.unterminated`, `.transactionControl` or `.needsNoTransaction`, with the file line.
     static func check(_ script: SQLScript, inTransaction: Bool) throws -> Contents {
         var source = script.text
         let file = script.file ?? ""
@@ -32,6 +34,8 @@ enum SectionCheck {
             var contents = Contents()
             var boundaries = StatementBoundaries()
             var found: (line: Int, statement: String)?
+            var needsNoTransaction: (line: Int, statement: String)?
+            var misuse = NoTransactionStatements()
             /// The `START`/`PREPARE` that began the current statement, waiting for `TRANSACTION`.
             var prefix: SQLToken?
             let unterminated = SQLLexer.scan(bytes) { token in
@@ -39,7 +43,12 @@ enum SectionCheck {
                 let startsStatement = boundaries.position == 0
                 let event = boundaries.feed(token, in: bytes)
                 if event == .inside { contents.hasStatements = true }
+                if startsStatement { misuse.reset() }
                 guard inTransaction, token.kind == .word else { prefix = nil; return true }
+                if let hit = misuse.feed(word: token, in: bytes) {
+                    needsNoTransaction = hit
+                    return false
+                }
                 if let first = prefix {
                     prefix = nil
                     if StatementSplitter.keyword(token, in: bytes, is: "TRANSACTION") {
@@ -57,6 +66,10 @@ enum SectionCheck {
             }
             if let found {
                 throw CatalogError.transactionControl(file: file, line: script.firstLine + found.line, statement: found.statement)
+            }
+            if let needsNoTransaction {
+                throw CatalogError.needsNoTransaction(file: file, line: script.firstLine + needsNoTransaction.line,
+                                                      statement: needsNoTransaction.statement)
             }
             if let unterminated {
                 throw CatalogError.unterminated(file: file, line: script.firstLine + unterminated.line, what: unterminated.kind.rawValue)
