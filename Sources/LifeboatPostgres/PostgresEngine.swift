@@ -1,5 +1,5 @@
 import Foundation
-import LifeboatKit
+import LifeboatCore
 
 /// The PostgreSQL engine: one libpq connection, plus `pg_dump` for snapshots and schema dumps.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import LifeboatKit
+import LifeboatCore
 
 /// A PostgreSQL major/minor version, from `PQserverVersion` or a tool's `--version` line.
 public struct PostgresVersion: Sendable, Equatable, Comparable, CustomStringConvertible {

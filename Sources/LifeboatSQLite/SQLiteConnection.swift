@@ -1,6 +1,6 @@
 import Foundation
 import LifeboatCSQLite
-import LifeboatKit
+import LifeboatCore
 
 /// The one wrapper over a `sqlite3*` handle: every return code is checked here, and no pointer
 /// leaves this module.

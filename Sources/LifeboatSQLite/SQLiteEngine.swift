@@ -1,6 +1,6 @@
 import Foundation
 import LifeboatCSQLite
-import LifeboatKit
+import LifeboatCore
 
 /// The SQLite engine: one connection to a database file through libsqlite3's C API.
 ///
