@@ -20,8 +20,9 @@ public struct SnapshotStore: Sendable {
 
     /// Suffix of the temporary names payloads and manifests are written under before their rename.
     static let partialSuffix = ".partial"
-    /// How engines name their temporary files in the backups folder, so `prune` can remove the
-    /// ones a killed run left behind.
+    /// How earlier versions' engines named their temporary files in the backups folder, so `prune`
+    /// can still remove the ones a killed run left behind. Engines now write in the run's own
+    /// `ScratchFolder`, which Run hands them, and name no Snapshots type (issue 11).
     public static let scratchPrefix = ".lifeboat-scratch-"
 
     /// - Parameter clock: the time source for snapshot ids; the default is the system clock.
