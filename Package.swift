@@ -7,7 +7,7 @@ let package = Package(
     products: [
         .executable(name: "lifeboat", targets: ["LifeboatCLI"]),
         // An application links `LifeboatKit` and picks engines through `LifeboatEngines`.
-        .library(name: "LifeboatKit", targets: ["LifeboatKit", "LifeboatSQLite", "LifeboatPostgres", "LifeboatEngines"]),
+        .library(name: "LifeboatKit", targets: ["LifeboatKit", "LifeboatCore", "LifeboatCatalog", "LifeboatSnapshots", "LifeboatSQLite", "LifeboatPostgres", "LifeboatEngines"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,18 +32,36 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
 
-        // MARK: - Library
+        // MARK: - Library, in layers: each target may depend only on the ones below it (README,
+        // "How the code is organised"). The compiler enforces it: a target sees no module it does
+        // not list here.
+        // The core: the engine protocol, SQL scripts and their one lexer, history rows, database
+        // URLs, errors. Engines depend on it alone.
+        .target(name: "LifeboatCore"),
+        // Migration files and lint; knows nothing of any database engine.
+        .target(
+            name: "LifeboatCatalog",
+            dependencies: ["LifeboatCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Gzip streams and the snapshot store; knows nothing of any database engine.
+        .target(
+            name: "LifeboatSnapshots",
+            dependencies: ["LifeboatCore", "LifeboatCZlib", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // The orchestrator (Run): what a run does, in engine-neutral terms. Re-exports the layers
+        // below it, so an application needs only `import LifeboatKit`.
         .target(
             name: "LifeboatKit",
             dependencies: [
-                "LifeboatCZlib",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "LifeboatCore",
+                "LifeboatCatalog",
+                "LifeboatSnapshots",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "LifeboatSQLite", dependencies: ["LifeboatKit", "LifeboatCSQLite"]),
-        .target(name: "LifeboatPostgres", dependencies: ["LifeboatKit", "LifeboatCLibPQ"]),
-        .target(name: "LifeboatEngines", dependencies: ["LifeboatKit", "LifeboatSQLite", "LifeboatPostgres"]),
+        .target(name: "LifeboatSQLite", dependencies: ["LifeboatCore", "LifeboatCSQLite"]),
+        .target(name: "LifeboatPostgres", dependencies: ["LifeboatCore", "LifeboatCLibPQ"]),
+        .target(name: "LifeboatEngines", dependencies: ["LifeboatCore", "LifeboatSQLite", "LifeboatPostgres"]),
 
         // MARK: - Command line
         .executableTarget(
@@ -66,7 +84,7 @@ let package = Package(
         ),
         // Running real programs (the binary, the scripts, sqlite3, gunzip, psql) from tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "LifeboatKitTests", dependencies: ["LifeboatKit"]),
+        .testTarget(name: "LifeboatKitTests", dependencies: ["LifeboatKit", "LifeboatCore", "LifeboatCatalog", "LifeboatSnapshots"]),
         .testTarget(name: "LifeboatSQLiteTests", dependencies: ["LifeboatKit", "LifeboatSQLite", "LifeboatCSQLite", "EngineConformance", "TestSupport"]),
         .testTarget(name: "LifeboatPostgresTests", dependencies: ["LifeboatKit", "LifeboatPostgres", "LifeboatCLibPQ", "EngineConformance", "TestSupport"]),
         .testTarget(name: "LifeboatCLITests", dependencies: ["LifeboatKit", "LifeboatEngines", "TestSupport"]),

@@ -140,6 +140,21 @@ check-jsonschema --builtin-schema vendor.github-actions action.yml
 log "hadolint Dockerfile"
 hadolint Dockerfile
 
+# --- The layers: what each engine target may depend on (README "How the code is organised") ----
+
+# The compiler enforces the layers only as far as Package.swift lists them: an engine target that
+# gained a dependency on LifeboatKit, LifeboatCatalog or LifeboatSnapshots would compile happily.
+log "engine targets depend on LifeboatCore and their C library alone"
+swift package describe --type json | python3 -c '
+import json, sys
+allowed = {"LifeboatSQLite": {"LifeboatCore", "LifeboatCSQLite"}, "LifeboatPostgres": {"LifeboatCore", "LifeboatCLibPQ"}}
+for target in json.load(sys.stdin)["targets"]:
+    extra = set(target.get("target_dependencies", [])) - allowed.get(target["name"], set(target.get("target_dependencies", [])))
+    if extra:
+        sys.exit("test.sh: Package.swift: the engine target %s may depend on %s only, not on %s"
+                 % (target["name"], ", ".join(sorted(allowed[target["name"]])), ", ".join(sorted(extra))))
+'
+
 # --- What the README tells a new user to run ---------------------------------------------------
 
 # The install command builds only what a release build can (cheap); the library snippet builds as

@@ -1,4 +1,4 @@
-import LifeboatKit
+import LifeboatCore
 import LifeboatPostgres
 import LifeboatSQLite
 

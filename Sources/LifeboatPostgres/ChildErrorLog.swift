@@ -1,5 +1,5 @@
 import Foundation
-import LifeboatKit
+import LifeboatCore
 
 /// A client program's standard error, read through a pipe on a thread of its own and kept in
 /// memory (its last 64 KiB).

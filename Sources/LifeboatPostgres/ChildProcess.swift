@@ -1,5 +1,5 @@
 import Foundation
-import LifeboatKit
+import LifeboatCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,6 +1,6 @@
 import Foundation
 import LifeboatCLibPQ
-import LifeboatKit
+import LifeboatCore
 
 /// An error the server reported, with libpq's diagnostic fields kept apart so callers can point
 /// at a position in the SQL and show the detail and hint.

@@ -1,5 +1,5 @@
 import Foundation
-import LifeboatKit
+import LifeboatCore
 
 extension PostgresEngine {
     /// `lifeboat create` on PostgreSQL: `CREATE DATABASE` through the server's `postgres`

@@ -1,4 +1,4 @@
-import LifeboatKit
+import LifeboatCore
 
 /// The history table: in the connection's current schema (the first of `search_path`), with the
 /// SPEC's columns, its name always quoted.

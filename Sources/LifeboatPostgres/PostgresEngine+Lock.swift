@@ -1,4 +1,4 @@
-import LifeboatKit
+import LifeboatCore
 
 /// The run lock: a session-level advisory lock, released by the server when the session ends
 /// (also when a run crashes).

@@ -1,4 +1,4 @@
-import LifeboatKit
+import LifeboatCore
 
 /// Who is in the way when a restore gives up on a lock.
 ///

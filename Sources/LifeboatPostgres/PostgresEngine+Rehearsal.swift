@@ -1,5 +1,5 @@
 import Foundation
-import LifeboatKit
+import LifeboatCore
 
 extension PostgresEngine {
     /// `CREATE INDEX CONCURRENTLY` and friends cannot run inside the rehearsal's transaction.

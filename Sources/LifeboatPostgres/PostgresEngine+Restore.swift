@@ -1,5 +1,5 @@
 import Foundation
-import LifeboatKit
+import LifeboatCore
 
 /// Restoring a plain-SQL snapshot, all-or-nothing, in bounded memory.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import LifeboatKit
+import LifeboatCore
 
 /// Snapshots and schema dumps, both with `pg_dump`.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import LifeboatKit
+import LifeboatCore
 
 extension PostgresEngine {
     /// The check `restore` makes before its safety snapshot: the whole payload is decompressed

@@ -1,11 +1,15 @@
 import Foundation
-import LifeboatKit
+import LifeboatCore
 
 /// The PostgreSQL engine: one libpq connection, plus `pg_dump` for snapshots and schema dumps.
 ///
 /// Facets: history table (`+History`), run lock (`+Lock`), snapshots and schema (`+Snapshot`),
-/// restore (`+Restore`). Like every engine it decides no policy and reads no configuration from
-/// the environment; the only outside look is `PATH`, to find `pg_dump` as a shell would.
+/// restore (`+Restore`). Like every engine it decides no policy and reads no configuration of
+/// Lifeboat's from the environment. What it does take from the environment: `PATH`, to find
+/// `pg_dump` as a shell would; libpq's own `PG*` variables, which libpq reads for the connection
+/// and which `pg_dump` gets too, so both connect alike (`PGSSLMODE`…; never `PGPASSWORD`); and, for
+/// `pg_dump` only, the harmless variables a client may need (`HOME` for `~/.postgresql`
+/// certificates, locale, `TZ`, `TMPDIR`, `KRB5*`, `SSL_CERT_*`: `PostgresClientEnvironment`).
 public final class PostgresEngine: DatabaseEngine {
     public let kind: DatabaseURL.Engine = .postgres
     public let url: DatabaseURL

@@ -1,5 +1,5 @@
 import Foundation
-import LifeboatKit
+import LifeboatCore
 
 /// A PostgreSQL major/minor version, from `PQserverVersion` or a tool's `--version` line.
 public struct PostgresVersion: Sendable, Equatable, Comparable, CustomStringConvertible {
@@ -149,8 +149,10 @@ public struct PostgresTools: Sendable {
 /// `PGPASSFILE=/dev/fd/3`. When the last descriptor closes — at the latest when both processes
 /// die — the kernel frees it, so nothing survives any kill.
 final class PostgresClientEnvironment {
-    /// Everything the child gets: a few harmless variables of the parent (`inheritedNames`) and the
-    /// libpq ones. Nothing else is passed on, so a `DATABASE_URL` holding a password never reaches it.
+    /// Everything the child gets: a few harmless variables of the parent (`inheritedNames`), the
+    /// parent's libpq connection variables (`parameterVariables`, which its own connection read
+    /// too) with the URL's parameters over them, and the live connection's host, port, user and
+    /// database. Nothing else is passed on, so a `DATABASE_URL` or `PGPASSWORD` never reaches it.
     let variables: [String: String]
     /// The nameless passfile's descriptor in this process, to hand to the child as its descriptor 3
     /// and to close after it ends (`cleanUp`).
@@ -190,6 +192,9 @@ final class PostgresClientEnvironment {
         variables["PGUSER"] = user
         variables["PGDATABASE"] = database
         variables["PGAPPNAME"] = applicationName
+        // The connection's libpq read these from the environment where the URL is silent (a
+        // `PGSSLMODE=require`, say); the child gets the same, so `pg_dump` connects as the engine did.
+        for variable in Self.parameterVariables.values { variables[variable] = inherited[variable] }
         for (name, value) in parameters {
             if let variable = Self.parameterVariables[name] { variables[variable] = value }
         }

@@ -1,4 +1,4 @@
-import LifeboatKit
+import LifeboatCore
 
 /// Reads a plain-format `pg_dump` from a stream, one statement at a time, in bounded memory.
 ///

@@ -1,11 +1,12 @@
 import Foundation
 import LifeboatCSQLite
-import LifeboatKit
+import LifeboatCore
 
 /// The one wrapper over a `sqlite3*` handle: every return code is checked here, and no pointer
 /// leaves this module.
 final class SQLiteConnection {
-    let handle: OpaquePointer
+    /// nil once `close()` ran.
+    private(set) var handle: OpaquePointer?
     let path: String
 
     /// Opens (creating when missing) the database file at `path`.
@@ -25,7 +26,14 @@ final class SQLiteConnection {
         sqlite3_extended_result_codes(db, 1)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit { close() }
+
+    /// Closes the handle now (SQLite finishes it once its last statement is finalized); harmless
+    /// when done already.
+    func close() {
+        if let handle { sqlite3_close_v2(handle) }
+        handle = nil
+    }
 
     /// SQLite's message, with the operating system's reason after an I/O error ("disk I/O error"
     /// alone hides a full disk or a file-size limit, `EFBIG`).

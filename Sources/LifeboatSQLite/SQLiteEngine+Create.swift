@@ -1,5 +1,5 @@
 import Foundation
-import LifeboatKit
+import LifeboatCore
 
 extension SQLiteEngine {
     /// `lifeboat create` on SQLite: the database file and its folder, when the file is missing.

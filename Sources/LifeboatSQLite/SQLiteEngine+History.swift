@@ -1,4 +1,4 @@
-import LifeboatKit
+import LifeboatCore
 
 extension SQLiteEngine {
     public func ensureHistoryTable(_ table: HistoryTable) throws {

@@ -1,5 +1,5 @@
 import Foundation
-import LifeboatKit
+import LifeboatCore
 
 extension SQLiteEngine {
     /// The lock file beside the database: `<database path>.lock`.

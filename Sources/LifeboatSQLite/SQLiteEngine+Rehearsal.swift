@@ -1,5 +1,5 @@
 import Foundation
-import LifeboatKit
+import LifeboatCore
 
 extension SQLiteEngine {
     public var rehearsesNoTransactionMigrations: Bool { true }
@@ -10,9 +10,9 @@ extension SQLiteEngine {
     /// opens it (its journal gets the same mode): it is the whole database.
     public func rehearse<T>(scratch: URL, _ body: (DatabaseEngine) throws -> T) throws -> T {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        let path = scratch.appendingPathComponent(SnapshotStore.scratchPrefix + "rehearsal-\(UUID().uuidString).sqlite").path
+        let path = scratch.appendingPathComponent("rehearsal-\(UUID().uuidString).sqlite").path
         defer { Self.removeDatabaseFiles(path) }
-        try ScratchFolder.createPrivateFile(path)
+        try PrivateFile.create(path)
         let copy = try SQLiteEngine(url: try DatabaseURL("sqlite:" + path), path: path, options: options)
         defer { copy.close() }
         try copy.connection.copy(from: connection)

@@ -1,15 +1,15 @@
 import Foundation
-import LifeboatKit
+import LifeboatCore
 
 extension SQLiteEngine {
     /// Copies the database with the online backup API into a temporary file in `scratch` (one
     /// consistent read, however busy other connections are), then streams that file into `sink`.
     /// The copy is created 0600 before SQLite opens it, so its journal is 0600 too.
     public func writeSnapshot(to sink: ByteSink, scratch: URL) throws -> Int64 {
-        let temporary = scratch.appendingPathComponent(SnapshotStore.scratchPrefix + "\(UUID().uuidString).sqlite").path
+        let temporary = scratch.appendingPathComponent("\(UUID().uuidString).sqlite").path
         defer { Self.removeDatabaseFiles(temporary) }
         do {
-            try ScratchFolder.createPrivateFile(temporary)
+            try PrivateFile.create(temporary)
             let copy = try SQLiteConnection(path: temporary)
             try copy.copy(from: connection)
             // A rollback-journal file is complete on its own; make sure no WAL holds pages.
@@ -24,7 +24,7 @@ extension SQLiteEngine {
     /// database that passes `PRAGMA integrity_check`, and only then goes into the live database
     /// through the backup API, in one write transaction that open connections see.
     public func restoreSnapshot(from source: ByteSource, scratch: URL) throws {
-        let temporary = scratch.appendingPathComponent(SnapshotStore.scratchPrefix + "\(UUID().uuidString).restore.sqlite").path
+        let temporary = scratch.appendingPathComponent("\(UUID().uuidString).restore.sqlite").path
         defer { Self.removeDatabaseFiles(temporary) }
         let copy = try decompressChecked(from: source, to: temporary)
         let phase = ContinuousClock.now
@@ -39,7 +39,7 @@ extension SQLiteEngine {
     /// The check `restore` makes before its safety snapshot: the same decompression and
     /// `PRAGMA integrity_check` as the restore, into a scratch copy that is then deleted.
     public func checkSnapshot(from source: ByteSource, scratch: URL) throws {
-        let temporary = scratch.appendingPathComponent(SnapshotStore.scratchPrefix + "\(UUID().uuidString).check.sqlite").path
+        let temporary = scratch.appendingPathComponent("\(UUID().uuidString).check.sqlite").path
         defer { Self.removeDatabaseFiles(temporary) }
         _ = try decompressChecked(from: source, to: temporary)
     }
@@ -52,7 +52,7 @@ extension SQLiteEngine {
         let bytes = try FileStreaming.copy(from: source, toFileAt: temporary, durable: false)
         options.log("restore: decompressed \(bytes) bytes in \(Timestamp.milliseconds(since: phase)) ms")
         phase = ContinuousClock.now
-        guard FileStreaming.hasSQLiteHeader(temporary) else {
+        guard SQLiteHeader.isPresent(in: temporary) else {
             throw EngineError.snapshotFailed("the snapshot payload is not a SQLite database; \(path) was not changed")
         }
         let copy: SQLiteConnection

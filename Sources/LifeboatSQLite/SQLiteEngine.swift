@@ -1,6 +1,6 @@
 import Foundation
 import LifeboatCSQLite
-import LifeboatKit
+import LifeboatCore
 
 /// The SQLite engine: one connection to a database file through libsqlite3's C API.
 ///
@@ -42,8 +42,11 @@ public final class SQLiteEngine: DatabaseEngine {
 
     deinit { try? unlock() }
 
+    /// Releases the run lock and closes the connection, as the protocol says: `close()` used to
+    /// release only the lock and leave the database open until the engine was freed.
     public func close() {
         try? unlock()
+        connection.close()
     }
 
     public func versionInfo() throws -> [String: String] {

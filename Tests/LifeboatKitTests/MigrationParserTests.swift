@@ -1,4 +1,5 @@
 import Testing
+@testable import LifeboatCatalog
 @testable import LifeboatKit
 
 @Suite("Migration parser")

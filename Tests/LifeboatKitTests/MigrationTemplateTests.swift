@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import LifeboatCatalog
 @testable import LifeboatKit
 
 @Suite("Migration template")
