@@ -54,7 +54,10 @@ enum FleetCommandRunner {
 
         let results = Results(count: targets.count)
         let format = global.format
-        let outcomes = FleetScheduler.run(count: targets.count, schedule: fleet.schedule) { index in
+        let interrupt = FleetInterrupt()
+        defer { interrupt.stopWatching() }
+        let outcomes = FleetScheduler.run(count: targets.count, schedule: fleet.schedule,
+                                          shouldStop: { interrupt.requested }) { index in
             let result = runOne(command, configurations[index], logger: logger, body)
             results.set(index, result)
             if format == .text { printLine(result, target: targets[index]) }
