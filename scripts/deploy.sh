@@ -75,7 +75,7 @@ if [[ -n ${LIFEBOAT_TARGETS:-} && -n ${DATABASE_URL:-} ]]; then
     lb_die 2 "give either --targets (LIFEBOAT_TARGETS) or --database-url (DATABASE_URL), not both"
 fi
 [[ -n ${DATABASE_URL:-}${LIFEBOAT_TARGETS:-} ]] \
-    || lb_die 2 "no target database: set DATABASE_URL, pass --database-url URL or --targets FILE (a deploy never migrates a default app.sqlite)"
+    || lb_die 2 "no target database: set DATABASE_URL or pass --database-url URL, or --targets FILE for a fleet (a deploy never migrates a default app.sqlite)"
 
 lb_find_lifeboat
 lb_json_backend
