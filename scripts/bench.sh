@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 
 usage() {
     cat <<'USAGE'
-Usage: scripts/bench.sh [-h] [catalog|statements|snapshot|postgres|startup|all]
+Usage: scripts/bench.sh [-h] [catalog|statements|snapshot|postgres|startup|fleet|all]
 
   catalog   parse and validate a folder of 10,000 migration files (`lifeboat status`)
   statements  SQLite: `lifeboat migrate` of a 1 MB and an 8 MB file of INSERTs; the ratio (linear: ~8)
@@ -15,6 +15,8 @@ Usage: scripts/bench.sh [-h] [catalog|statements|snapshot|postgres|startup|all]
             vs dbmate and sql-migrate on both engines; status vs dbmate status
   startup   the installed binary vs dbmate: `--version`, and `status` on 10 migrations (SQLite;
             PostgreSQL with --database-url URL)
+  fleet     50 SQLite tenants × 10 migrations: `lifeboat migrate --targets … --parallel 2` (a snapshot
+            each) vs a shell loop of dbmate up vs a shell loop of lifeboat migrate; ratios, peak RSS
   all       every one of them (default)
 
 Benchmark data is generated once under bench-data/ (git-ignored) and reused. Figures are ratios
@@ -24,9 +26,9 @@ USAGE
 
 case "${1:-all}" in
     -h|--help) usage ;;
-    catalog|statements|snapshot|postgres|startup) exec bash "scripts/bench/$1.sh" "${@:2}" ;;
+    catalog|statements|snapshot|postgres|startup|fleet) exec bash "scripts/bench/$1.sh" "${@:2}" ;;
     all)
-        for part in catalog statements snapshot postgres startup; do
+        for part in catalog statements snapshot postgres startup fleet; do
             bash "scripts/bench/$part.sh"
         done
         ;;

@@ -20,6 +20,9 @@ whether the database was restored and how to look at it.
 Options (flag > environment > default; relative paths are taken from the current folder):
   -d, --database-url URL  target database (env DATABASE_URL; required: without one the script
                           refuses with exit 2, so a deploy never migrates a default app.sqlite)
+  --targets FILE          a fleet instead: one database URL per line, SQLite globs allowed
+                          (env LIFEBOAT_TARGETS); runs `lifeboat migrate --targets FILE` and
+                          prints its per-target lines and summary (no wait step)
   --migrations DIR        migration folder (env LIFEBOAT_MIGRATIONS; default <repo>/migrations)
   --backups DIR           snapshot folder (env LIFEBOAT_BACKUPS; default <repo>/backups)
   --report FILE           where the JSON run report goes
@@ -51,6 +54,8 @@ while [[ $# -gt 0 ]]; do
         -h | --help) usage; exit 0 ;;
         -d | --database-url) need_value "$@"; DATABASE_URL=$2; shift 2 ;;
         --database-url=*) DATABASE_URL=${1#*=}; shift ;;
+        --targets) need_value "$@"; LIFEBOAT_TARGETS=$2; shift 2 ;;
+        --targets=*) LIFEBOAT_TARGETS=${1#*=}; shift ;;
         --migrations) need_value "$@"; LIFEBOAT_MIGRATIONS=$2; shift 2 ;;
         --migrations=*) LIFEBOAT_MIGRATIONS=${1#*=}; shift ;;
         --backups) need_value "$@"; LIFEBOAT_BACKUPS=$2; shift 2 ;;
@@ -65,17 +70,19 @@ while [[ $# -gt 0 ]]; do
 done
 [[ $wait_seconds =~ ^[0-9]+$ ]] || lb_die 2 "--wait needs a whole number of seconds, got '$wait_seconds'"
 
-# A deploy names its database: no default app.sqlite migrated by accident (SPEC v2). (`--targets`
-# joins these once lifeboat runs fleets.)
-[[ -n ${DATABASE_URL:-} ]] \
-    || lb_die 2 "no target database: set DATABASE_URL or pass --database-url URL (a deploy never migrates a default app.sqlite)"
+# A deploy names its database or its fleet: no default app.sqlite migrated by accident (SPEC v2).
+if [[ -n ${LIFEBOAT_TARGETS:-} && -n ${DATABASE_URL:-} ]]; then
+    lb_die 2 "give either --targets (LIFEBOAT_TARGETS) or --database-url (DATABASE_URL), not both"
+fi
+[[ -n ${DATABASE_URL:-}${LIFEBOAT_TARGETS:-} ]] \
+    || lb_die 2 "no target database: set DATABASE_URL or pass --database-url URL, or --targets FILE for a fleet (a deploy never migrates a default app.sqlite)"
 
 lb_find_lifeboat
 lb_json_backend
 
 # --- Configuration: absolute paths, handed to lifeboat through the environment -----------------
 
-lb_database_url
+[[ -n ${LIFEBOAT_TARGETS:-} ]] || lb_database_url
 LIFEBOAT_MIGRATIONS=$(lb_abs "${LIFEBOAT_MIGRATIONS:-$lb_repo/migrations}")
 LIFEBOAT_BACKUPS=$(lb_abs "${LIFEBOAT_BACKUPS:-$lb_repo/backups}")
 export LIFEBOAT_MIGRATIONS LIFEBOAT_BACKUPS
@@ -83,6 +90,26 @@ if [[ -z $report ]]; then
     report="$LIFEBOAT_BACKUPS/reports/migrate-$(date -u +%Y%m%dT%H%M%S%3NZ).json"
 fi
 report=$(lb_abs "$report")
+
+# --- A fleet: lifeboat runs every target (each with its own snapshot and restore) -------------
+
+if [[ -n ${LIFEBOAT_TARGETS:-} ]]; then
+    rc=0
+    rm -f "$report"
+    # The file's relative SQLite paths are the caller's: lifeboat runs from the current folder.
+    "$LB_BIN" migrate --targets "$LIFEBOAT_TARGETS" --report "$report" ${passthrough[@]+"${passthrough[@]}"} || rc=$?
+    echo "== Fleet deploy summary =="
+    if lb_json_ok "$report"; then
+        echo "targets:   $(lb_json_value "$report" summary.total) ($(lb_json_value "$report" summary.ok) ok, $(lb_json_value "$report" summary.up_to_date) up to date, $(lb_json_value "$report" summary.failed) failed, $(lb_json_value "$report" summary.skipped) skipped)"
+        echo "report:    $report"
+    fi
+    if [[ $rc -eq 0 ]]; then
+        echo "result:    OK"
+    else
+        echo "result:    FAILED (exit $rc); each failed target was restored from its own snapshot (see its line above)"
+    fi
+    exit "$rc"
+fi
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/lifeboat-deploy.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT

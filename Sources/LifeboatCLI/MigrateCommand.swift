@@ -35,6 +35,9 @@ struct MigrateCommand: ParsableCommand {
     @Flag(help: "Do not migrate: the same as `lifeboat plan`.")
     var dryRun = false
 
+    /// Many databases instead of one (SPEC "Fleets").
+    @OptionGroup var fleet: FleetOptions
+
     /// Last, so `--help` lists the command's own flags first.
     @OptionGroup var global: GlobalOptions
 
@@ -47,12 +50,12 @@ struct MigrateCommand: ParsableCommand {
     func run() throws {
         if dryRun {
             return try PlanCommand.run(global, PlanOptions(target: target.flatMap(MigrationVersion.init),
-                                                           allowOutOfOrder: allowOutOfOrder))
+                                                           allowOutOfOrder: allowOutOfOrder), fleet: fleet)
         }
         let options = MigrateOptions(target: target.flatMap(MigrationVersion.init), onFailure: onFailure,
                                      noSnapshot: noSnapshot, atomic: atomic, allowOutOfOrder: allowOutOfOrder,
                                      dumpSchema: dumpSchema)
-        try CommandRunner.run("migrate", global, reportFile: report) { lifeboat in
+        try FleetCommandRunner.run("migrate", global, fleet, reportFile: report) { lifeboat in
             CommandOutcome(try lifeboat.migrateResult(options), text: TextRender.migrate)
         }
     }

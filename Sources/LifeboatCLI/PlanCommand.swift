@@ -19,6 +19,9 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Plan migrations up to and including this version only.")
     var target: String?
 
+    /// Many databases instead of one (SPEC "Fleets").
+    @OptionGroup var fleet: FleetOptions
+
     /// Last, so `--help` lists the command's own flags first.
     @OptionGroup var global: GlobalOptions
 
@@ -30,12 +33,12 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         try PlanCommand.run(global, PlanOptions(target: target.flatMap(MigrationVersion.init), rehearse: !noRehearse,
-                                                allowDestructive: allowDestructive, allowOutOfOrder: allowOutOfOrder))
+                                                allowDestructive: allowDestructive, allowOutOfOrder: allowOutOfOrder), fleet: fleet)
     }
 
     /// Shared with `migrate --dry-run`.
-    static func run(_ global: GlobalOptions, _ options: PlanOptions) throws {
-        try CommandRunner.run("plan", global) { lifeboat in
+    static func run(_ global: GlobalOptions, _ options: PlanOptions, fleet: FleetOptions) throws {
+        try FleetCommandRunner.run("plan", global, fleet) { lifeboat in
             CommandOutcome(try lifeboat.planResult(options), text: TextRender.plan)
         }
     }

@@ -10,11 +10,15 @@ struct SnapshotsCommand: ParsableCommand {
     @Flag(help: "List the snapshots of every database in the backups folder, with each one's database.")
     var all = false
 
+    /// Many databases instead of one (SPEC "Fleets").
+    @OptionGroup var fleet: FleetOptions
+
     /// Last, so `--help` lists the command's own flags first.
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try CommandRunner.run("snapshots", global) { lifeboat in
+        let all = all
+        try FleetCommandRunner.run("snapshots", global, fleet) { lifeboat in
             let listing = try lifeboat.snapshotListing(all: all)
             return CommandOutcome(report: listing, text: TextRender.snapshots(listing, showDatabase: all))
         }

@@ -10,11 +10,15 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Exit 10 when migrations are pending.")
     var exitCode = false
 
+    /// Many databases instead of one (SPEC "Fleets").
+    @OptionGroup var fleet: FleetOptions
+
     /// Last, so `--help` lists the command's own flags first.
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try CommandRunner.run("status", global) { lifeboat in
+        let exitCode = exitCode
+        try FleetCommandRunner.run("status", global, fleet) { lifeboat in
             let report = try lifeboat.status()
             let code: Int32 = report.hasProblems ? ExitStatus.code(for: .validation)
                 : (exitCode && report.pendingCount > 0 ? ExitStatus.pending : ExitStatus.success)

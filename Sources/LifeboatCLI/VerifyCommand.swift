@@ -10,11 +10,15 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "A committed schema dump (from `lifeboat schema` or `migrate --dump-schema`) the live schema must equal.")
     var schema: String?
 
+    /// Many databases instead of one (SPEC "Fleets").
+    @OptionGroup var fleet: FleetOptions
+
     /// Last, so `--help` lists the command's own flags first.
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try CommandRunner.run("verify", global) { lifeboat in
+        let schema = schema
+        try FleetCommandRunner.run("verify", global, fleet) { lifeboat in
             // A failed verify is told by its error alone; its report is for JSON.
             CommandOutcome(try lifeboat.verifyResult(schemaFile: schema), text: TextRender.verify, failedText: { _ in "" })
         }

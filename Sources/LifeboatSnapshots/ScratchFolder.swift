@@ -37,8 +37,11 @@ public final class ScratchFolder: @unchecked Sendable {
             created.append(folder.path)
         }
         let owner = run.appendingPathComponent(Self.ownerFile).path
-        let descriptor = open(owner, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0, flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        // Locked under another name, then renamed: a concurrent `removeDead` (another run, or
+        // another target of the same fleet) never sees an `owner` file it could lock before we do.
+        let unlocked = owner + ".new"
+        let descriptor = open(unlocked, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0, flock(descriptor, LOCK_EX | LOCK_NB) == 0, rename(unlocked, owner) == 0 else {
             let reason = describeErrno(errno)
             if descriptor >= 0 { close(descriptor) }
             try? FileManager.default.removeItem(at: run)
@@ -96,8 +99,11 @@ public final class ScratchFolder: @unchecked Sendable {
     @discardableResult
     private static func makePrivateFolder(_ path: String) throws -> Bool {
         if mkdir(path, 0o700) == 0 {
-            // mkdir's mode passes through the umask; make it exactly 0700.
-            guard chmod(path, 0o700) == 0 else {
+            // mkdir's mode passes through the umask; make it exactly 0700. Another run that found
+            // the scratch folder empty may have removed it in between: make it again.
+            let changed = chmod(path, 0o700) == 0
+            if !changed && errno == ENOENT { return try makePrivateFolder(path) }
+            guard changed else {
                 throw SnapshotError.cannotCreateFolder(path: path, reason: describeErrno(errno))
             }
             return true
@@ -105,6 +111,12 @@ public final class ScratchFolder: @unchecked Sendable {
         let code = errno
         guard code == EEXIST else {
             if code == ENOENT {
+                // The scratch folder, removed by another run that found it empty: make it again.
+                let parent = (path as NSString).deletingLastPathComponent
+                if (parent as NSString).lastPathComponent == folderName {
+                    try makePrivateFolder(parent)
+                    return try makePrivateFolder(path)
+                }
                 // A missing parent (the backups folder's own parent): create it the ordinary way.
                 do {
                     try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,

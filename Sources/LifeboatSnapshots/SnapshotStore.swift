@@ -101,9 +101,8 @@ public struct SnapshotStore: Sendable {
                                         level: compressionLevel, progress: progress)
             try produce(writer)
             let summary = try writer.finish()
-            openFD = nil  // durablyClose closes it, whether or not it succeeds
-            try durablyClose(payloadFD, path: payloadTemp)
-            try rename(payloadTemp, payloadPath)
+            openFD = nil  // durablyPublish closes it, whether or not it succeeds
+            try durablyPublish(payloadFD, from: payloadTemp, to: payloadPath)
             renamedPayload = true
 
             let manifest = SnapshotManifest(
@@ -114,8 +113,7 @@ public struct SnapshotStore: Sendable {
                 durationMs: Int64(Timestamp.milliseconds(since: started)),
                 reason: reason, label: label, toolVersion: toolVersion, payload: payloadName,
                 engineVersions: engineVersions)
-            try writeFile(manifestTemp, contents: manifest.jsonData())
-            try rename(manifestTemp, manifestPath)
+            try writeFile(manifestTemp, publishingAs: manifestPath, contents: manifest.jsonData())
             do {
                 try PosixFile.syncDirectory(directory)
             } catch {
@@ -167,9 +165,9 @@ public struct SnapshotStore: Sendable {
         while true {
             let temp = path(".\(id.rawValue).\(ext).gz" + Self.partialSuffix)
             do {
-                let fd = try PosixFile.open(temp, flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
-                // Held until the file is closed: leftovers cleanup of another run leaves it alone.
-                _ = flock(fd, LOCK_EX | LOCK_NB)
+                // Locked from the start and held until the file is closed: leftovers cleanup of
+                // another run leaves it alone.
+                let fd = try createLocked(temp)
                 // The mode passed to open goes through the umask; make it exactly 0600.
                 if fchmod(fd, 0o600) != 0 {
                     let code = errno
@@ -186,21 +184,37 @@ public struct SnapshotStore: Sendable {
         }
     }
 
+    /// Creates `path` exclusively (fails with `EEXIST` like `O_EXCL`) already holding an exclusive
+    /// `flock`: made and locked under a private name, then linked into place. Another run's
+    /// leftovers cleanup, which removes unlocked temporary files, so never sees it unlocked — with
+    /// `open` then `flock` it could, and did when a fleet took snapshots in parallel.
+    private func createLocked(_ temp: String) throws(PosixFailure) -> Int32 {
+        let hidden = path(".lifeboat-claim-" + UUID().uuidString)
+        let fd = try PosixFile.open(hidden, flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
+        defer { try? PosixFile.unlink(hidden) }
+        _ = flock(fd, LOCK_EX | LOCK_NB)
+        guard link(hidden, temp) == 0 else {
+            let failure = PosixFailure(operation: "link", code: errno)
+            try? PosixFile.close(fd)
+            throw failure
+        }
+        return fd
+    }
+
     /// The instants of every id-named file in the folder, temporary ones included.
     private func usedInstants() throws -> Set<UTCInstant> {
         Set(try entries().compactMap { Self.snapshotID(inFileName: $0)?.instant })
     }
 
-    /// Writes a small file (a manifest) to `path`, 0600, and fsyncs it.
-    private func writeFile(_ path: String, contents: Data) throws {
+    /// Writes a small file (a manifest) to `path`, 0600, fsyncs it and renames it to `final`.
+    private func writeFile(_ path: String, publishingAs final: String, contents: Data) throws {
         let fd: Int32
         do {
-            fd = try PosixFile.open(path, flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
+            fd = try createLocked(path)
         } catch {
             throw SnapshotError.cannotWrite(path: path, reason: error.reason)
         }
         do {
-            _ = flock(fd, LOCK_EX | LOCK_NB)
             if fchmod(fd, 0o600) != 0 { throw PosixFailure(operation: "fchmod", code: errno) }
             // A typed-throws closure here crashes the 6.3 compiler; the error is still a PosixFailure.
             try contents.withUnsafeBytes { bytes in try PosixFile.writeAll(fd, bytes) }
@@ -208,21 +222,29 @@ public struct SnapshotStore: Sendable {
             try? PosixFile.close(fd)
             throw SnapshotError.cannotWrite(path: path, reason: (error as? PosixFailure)?.reason ?? "\(error)")
         }
-        try durablyClose(fd, path: path)
+        try durablyPublish(fd, from: path, to: final)
     }
 
-    /// fsync, then close (always closes): the data is on disk before the rename that publishes it.
-    private func durablyClose(_ fd: Int32, path: String) throws {
+    /// fsync, rename, then close (always closes): the data is on disk before the rename that
+    /// publishes it, and the temporary file keeps its `flock` until it has its final name — closed
+    /// first, another run's leftovers cleanup could delete it before the rename.
+    private func durablyPublish(_ fd: Int32, from temp: String, to final: String) throws {
         do {
             try PosixFile.sync(fd)
         } catch {
             try? PosixFile.close(fd)
-            throw SnapshotError.cannotWrite(path: path, reason: error.reason)
+            throw SnapshotError.cannotWrite(path: temp, reason: error.reason)
+        }
+        do {
+            try rename(temp, final)
+        } catch {
+            try? PosixFile.close(fd)
+            throw error
         }
         do {
             try PosixFile.close(fd)
         } catch {
-            throw SnapshotError.cannotWrite(path: path, reason: error.reason)
+            throw SnapshotError.cannotWrite(path: final, reason: error.reason)
         }
     }
 
