@@ -43,6 +43,8 @@ let package = Package(
         ),
         .target(name: "LifeboatSQLite", dependencies: ["LifeboatKit", "LifeboatCSQLite"]),
         .target(name: "LifeboatPostgres", dependencies: ["LifeboatKit", "LifeboatCLibPQ"]),
+        // The S3 client (SigV4 over URLSession): self-contained, so a snapshot store can sit on it.
+        .target(name: "LifeboatS3", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "LifeboatEngines", dependencies: ["LifeboatKit", "LifeboatSQLite", "LifeboatPostgres"]),
 
         // MARK: - Command line
@@ -69,6 +71,7 @@ let package = Package(
         .testTarget(name: "LifeboatKitTests", dependencies: ["LifeboatKit"]),
         .testTarget(name: "LifeboatSQLiteTests", dependencies: ["LifeboatKit", "LifeboatSQLite", "LifeboatCSQLite", "EngineConformance", "TestSupport"]),
         .testTarget(name: "LifeboatPostgresTests", dependencies: ["LifeboatKit", "LifeboatPostgres", "LifeboatCLibPQ", "EngineConformance", "TestSupport"]),
+        .testTarget(name: "LifeboatS3Tests", dependencies: ["LifeboatS3"]),
         .testTarget(name: "LifeboatCLITests", dependencies: ["LifeboatKit", "LifeboatEngines", "TestSupport"]),
     ]
 )
