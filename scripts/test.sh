@@ -196,7 +196,8 @@ cleanup() {
     local status=$?
     trap - EXIT INT TERM
     if [[ -n "$s3_pid" ]]; then
-        kill "$s3_pid" 2>/dev/null || true
+        # moto_server keeps running after SIGTERM; it holds everything in memory, so SIGKILL.
+        kill -KILL "$s3_pid" 2>/dev/null || true
         wait "$s3_pid" 2>/dev/null || true
     fi
     if [[ $server_started -eq 1 ]]; then
@@ -276,7 +277,7 @@ for _ in 1 2 3; do
         sleep 0.1
     done
     [[ -n "$s3_port" ]] && break
-    kill "$s3_pid" 2>/dev/null || true
+    kill -KILL "$s3_pid" 2>/dev/null || true
     wait "$s3_pid" 2>/dev/null || true
     s3_pid=""
 done

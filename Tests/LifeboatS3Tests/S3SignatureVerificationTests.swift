@@ -14,7 +14,7 @@ import Testing
 struct S3SignatureVerificationTests {
     @Test func aWrongSecretIsRefusedAndTheRightOneAccepted() async throws {
         _ = try S3TestServer.configuration() // fails under CI without the test server
-        let server = try AuthenticatingMoto.start()
+        let server = try await AuthenticatingMoto.start()
         defer { server.stop() }
         let (keyID, secret) = try await server.createAccessKey()
 
@@ -42,7 +42,7 @@ struct AuthenticatingMoto {
     let process: Process
     let endpoint: URL
 
-    static func start() throws -> AuthenticatingMoto {
+    static func start() async throws -> AuthenticatingMoto {
         let port = Int.random(in: 40000..<60000)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -59,9 +59,9 @@ struct AuthenticatingMoto {
             if !process.isRunning { break }
             let socket = Socket.canConnect(port: port)
             if socket { return AuthenticatingMoto(process: process, endpoint: endpoint) }
-            Thread.sleep(forTimeInterval: 0.1)
+            try await Task.sleep(for: .milliseconds(100))
         }
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         throw Unavailable(port: port)
     }
 
@@ -70,8 +70,9 @@ struct AuthenticatingMoto {
         var description: String { "moto_server with authentication did not start on 127.0.0.1:\(port)" }
     }
 
+    /// SIGKILL: moto_server keeps running after SIGTERM and SIGINT, and holds nothing on disk.
     func stop() {
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
@@ -98,7 +99,7 @@ struct AuthenticatingMoto {
         // moto routes by the credential scope's service; the signature is not checked for these.
         request.setValue("AWS4-HMAC-SHA256 Credential=setup/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0", forHTTPHeaderField: "Authorization")
         request.httpBody = Data((form + "&Version=2010-05-08").utf8)
-        let (data, _) = try await URLSession.shared.data(for: request)
+        let (data, _) = try await URLSession(configuration: .ephemeral).data(for: request)
         return String(decoding: data, as: UTF8.self)
     }
 }
