@@ -14,6 +14,12 @@ public actor S3MultipartWriter {
         public var sha256: String
         public var size: Int64
         public var parts: Int
+
+        public init(sha256: String, size: Int64, parts: Int) {
+            self.sha256 = sha256
+            self.size = size
+            self.parts = parts
+        }
     }
 
     public let bucket: String
