@@ -62,6 +62,8 @@ let package = Package(
         .target(name: "LifeboatSQLite", dependencies: ["LifeboatCore", "LifeboatCSQLite"]),
         .target(name: "LifeboatPostgres", dependencies: ["LifeboatCore", "LifeboatCLibPQ"]),
         .target(name: "LifeboatEngines", dependencies: ["LifeboatCore", "LifeboatSQLite", "LifeboatPostgres"]),
+        // The S3 client (SigV4 over URLSession): self-contained, so a snapshot store can sit on it.
+        .target(name: "LifeboatS3", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: - Command line
         .executableTarget(
@@ -87,6 +89,7 @@ let package = Package(
         .testTarget(name: "LifeboatKitTests", dependencies: ["LifeboatKit", "LifeboatCore", "LifeboatCatalog", "LifeboatSnapshots"]),
         .testTarget(name: "LifeboatSQLiteTests", dependencies: ["LifeboatKit", "LifeboatSQLite", "LifeboatCSQLite", "EngineConformance", "TestSupport"]),
         .testTarget(name: "LifeboatPostgresTests", dependencies: ["LifeboatKit", "LifeboatPostgres", "LifeboatCLibPQ", "EngineConformance", "TestSupport"]),
+        .testTarget(name: "LifeboatS3Tests", dependencies: ["LifeboatS3"]),
         .testTarget(name: "LifeboatCLITests", dependencies: ["LifeboatKit", "LifeboatEngines", "TestSupport"]),
     ]
 )

