@@ -2,12 +2,12 @@ import Foundation
 import LifeboatKit
 import Testing
 
-/// `SnapshotStore.scan`: damaged manifests reported with a reason in words, `latest` never a
+/// `FolderSnapshotStore.scan`: damaged manifests reported with a reason in words, `latest` never a
 /// `pre-restore` snapshot, and `delete` of one snapshot.
 @Suite struct SnapshotScanTests {
     typealias F = SnapshotFixtures
 
-    private func take(_ store: SnapshotStore, identity: String = "/srv/app.sqlite", reason: SnapshotReason = .migrate) throws -> SnapshotManifest {
+    private func take(_ store: FolderSnapshotStore, identity: String = "/srv/app.sqlite", reason: SnapshotReason = .migrate) throws -> SnapshotManifest {
         try store.write(engine: "sqlite", extension: "sqlite", database: "sqlite:" + identity, identity: identity,
                         schemaVersion: "0001", appliedCount: 1, reason: reason, label: nil, compressionLevel: 6,
                         engineVersions: [:], toolVersion: "1.0.0", progress: nil) { sink in
@@ -15,9 +15,9 @@ import Testing
         }
     }
 
-    private func store(_ scratch: F.Scratch) -> SnapshotStore {
+    private func store(_ scratch: F.Scratch) -> FolderSnapshotStore {
         let clock = Clock()
-        return SnapshotStore(directory: scratch.file("backups"), clock: { clock.tick() })
+        return FolderSnapshotStore(directory: scratch.file("backups"), clock: { clock.tick() })
     }
 
     final class Clock: @unchecked Sendable {

@@ -2,7 +2,7 @@ import Foundation
 import LifeboatKit
 import Testing
 
-/// `SnapshotStore`: atomic two-file snapshots, listing per database, resolving, verifying, pruning.
+/// `FolderSnapshotStore`: atomic two-file snapshots, listing per database, resolving, verifying, pruning.
 @Suite("SnapshotStore")
 struct SnapshotStoreTests {
     typealias F = SnapshotFixtures
@@ -27,13 +27,13 @@ struct SnapshotStoreTests {
         }
     }
 
-    private func store(_ scratch: F.Scratch, folder: String = "backups", clock: Clock = Clock()) -> SnapshotStore {
-        SnapshotStore(directory: scratch.file(folder), clock: { clock.read() })
+    private func store(_ scratch: F.Scratch, folder: String = "backups", clock: Clock = Clock()) -> FolderSnapshotStore {
+        FolderSnapshotStore(directory: scratch.file(folder), clock: { clock.read() })
     }
 
     @discardableResult
     private func take(
-        _ store: SnapshotStore, payload: Data = Data("database bytes".utf8), identity: String = "/srv/app.sqlite",
+        _ store: FolderSnapshotStore, payload: Data = Data("database bytes".utf8), identity: String = "/srv/app.sqlite",
         engine: String = "sqlite", version: String? = "0003", reason: SnapshotReason = .migrate,
         label: String? = nil, progress: ((Int64) -> Void)? = nil
     ) throws -> SnapshotManifest {
@@ -49,7 +49,7 @@ struct SnapshotStoreTests {
         try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber).intValue
     }
 
-    private func files(_ store: SnapshotStore) throws -> [String] {
+    private func files(_ store: FolderSnapshotStore) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: store.directory).sorted()
     }
 
