@@ -2,8 +2,8 @@ import Foundation
 import LifeboatKit
 import Testing
 
-/// `FolderSnapshotStore.scan`: damaged manifests reported with a reason in words, `latest` never a
-/// `pre-restore` snapshot, and `delete` of one snapshot.
+/// `FolderSnapshotStore.scan`: damaged manifests reported with a reason in words, and `delete` of
+/// one snapshot's two files (`latest` skipping `pre-restore` is in `SnapshotStoreConformance`).
 @Suite struct SnapshotScanTests {
     typealias F = SnapshotFixtures
 
@@ -24,15 +24,6 @@ import Testing
         private let lock = NSLock()
         private var now = Date(timeIntervalSince1970: 1_795_253_400)
         func tick() -> Date { lock.withLock { now += 1; return now } }
-    }
-
-    @Test func latestSkipsPreRestoreSnapshots() throws {
-        let scratch = try F.Scratch()
-        let store = store(scratch)
-        let migrate = try take(store)
-        _ = try take(store, reason: .preRestore)
-        #expect(try store.scan(identity: "/srv/app.sqlite").latest?.id == migrate.id)
-        #expect(try store.resolve("latest", identity: "/srv/app.sqlite").id == migrate.id)
     }
 
     @Test func damagedManifestsCarryAReasonInWords() throws {
