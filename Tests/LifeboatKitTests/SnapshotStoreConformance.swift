@@ -51,6 +51,21 @@ struct SnapshotStoreConformance {
         ) { sink in try F.write(payload, to: sink) }
     }
 
+    /// Writes a snapshot of `/srv/app.sqlite` whose producer fails after 3 MB, and expects that
+    /// failure to come through unchanged; also used by the folder's own file-level test.
+    static func expectFailedWrite(_ store: any SnapshotStore) {
+        #expect(throws: Failure()) {
+            try store.write(
+                engine: "sqlite", extension: "sqlite", database: "sqlite:/srv/app.sqlite", identity: "/srv/app.sqlite",
+                schemaVersion: nil, appliedCount: 0, reason: .manual, label: nil, compressionLevel: 6,
+                engineVersions: [:], toolVersion: "1.0.0", progress: nil
+            ) { sink in
+                try F.write(F.mixedBytes(3_000_000), to: sink)
+                throw Failure()
+            }
+        }
+    }
+
     static let cases: [Case] = [
         Case(name: "an empty store has no snapshots, latest is unknown (exit 2), prune and leftovers do nothing") { (store: any SnapshotStore) throws in
             #expect(try store.list(identity: nil).isEmpty)
@@ -61,16 +76,7 @@ struct SnapshotStoreConformance {
         Case(name: "a produce that throws leaves nothing listed, and its error comes through") { (store: any SnapshotStore) throws in
             try take(store, identity: "/other.sqlite")
             let before = try store.list(identity: nil)
-            #expect(throws: Failure()) {
-                try store.write(
-                    engine: "sqlite", extension: "sqlite", database: "sqlite:/srv/app.sqlite", identity: "/srv/app.sqlite",
-                    schemaVersion: nil, appliedCount: 0, reason: .manual, label: nil, compressionLevel: 6,
-                    engineVersions: [:], toolVersion: "1.0.0", progress: nil
-                ) { sink in
-                    try F.write(F.mixedBytes(3_000_000), to: sink)
-                    throw Failure()
-                }
-            }
+            expectFailedWrite(store)
             #expect(try store.list(identity: nil) == before)
             #expect(try store.list(identity: "/srv/app.sqlite").isEmpty)
             #expect(try store.removeLeftovers().isEmpty)
