@@ -8,8 +8,6 @@ import Testing
 struct SnapshotStoreTests {
     typealias F = SnapshotFixtures
 
-    struct Failure: Error, Equatable {}
-
     /// A clock that starts at `start` and moves `step` seconds per reading (0: frozen).
     final class Clock: @unchecked Sendable {
         private let lock = NSLock()
