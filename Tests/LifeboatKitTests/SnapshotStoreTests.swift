@@ -2,12 +2,11 @@ import Foundation
 import LifeboatKit
 import Testing
 
-/// `SnapshotStore`: atomic two-file snapshots, listing per database, resolving, verifying, pruning.
+/// `FolderSnapshotStore`: atomic two-file snapshots, listing per database, resolving, verifying, pruning
+/// — what only a folder has (files, modes, paths); what every store does is in `SnapshotStoreConformance`.
 @Suite("SnapshotStore")
 struct SnapshotStoreTests {
     typealias F = SnapshotFixtures
-
-    struct Failure: Error, Equatable {}
 
     /// A clock that starts at `start` and moves `step` seconds per reading (0: frozen).
     final class Clock: @unchecked Sendable {
@@ -27,13 +26,13 @@ struct SnapshotStoreTests {
         }
     }
 
-    private func store(_ scratch: F.Scratch, folder: String = "backups", clock: Clock = Clock()) -> SnapshotStore {
-        SnapshotStore(directory: scratch.file(folder), clock: { clock.read() })
+    private func store(_ scratch: F.Scratch, folder: String = "backups", clock: Clock = Clock()) -> FolderSnapshotStore {
+        FolderSnapshotStore(directory: scratch.file(folder), clock: { clock.read() })
     }
 
     @discardableResult
     private func take(
-        _ store: SnapshotStore, payload: Data = Data("database bytes".utf8), identity: String = "/srv/app.sqlite",
+        _ store: FolderSnapshotStore, payload: Data = Data("database bytes".utf8), identity: String = "/srv/app.sqlite",
         engine: String = "sqlite", version: String? = "0003", reason: SnapshotReason = .migrate,
         label: String? = nil, progress: ((Int64) -> Void)? = nil
     ) throws -> SnapshotManifest {
@@ -49,7 +48,7 @@ struct SnapshotStoreTests {
         try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber).intValue
     }
 
-    private func files(_ store: SnapshotStore) throws -> [String] {
+    private func files(_ store: FolderSnapshotStore) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: store.directory).sorted()
     }
 
@@ -96,36 +95,15 @@ struct SnapshotStoreTests {
         #expect(try mode(store.directory + "/" + manifest.id + ".json") == 0o600)
     }
 
-    @Test("a produce that throws leaves no file and nothing listed, and its error comes through")
+    @Test("a produce that throws leaves no file behind, not even a partial one")
     func failedProduceLeavesNothing() throws {
         let scratch = try F.Scratch()
         let store = store(scratch)
         try take(store, identity: "/other.sqlite")
         let before = try files(store)
-        #expect(throws: Failure()) {
-            try store.write(
-                engine: "sqlite", extension: "sqlite", database: "sqlite:/srv/app.sqlite", identity: "/srv/app.sqlite",
-                schemaVersion: nil, appliedCount: 0, reason: .manual, label: nil, compressionLevel: 6,
-                engineVersions: [:], toolVersion: "1.0.0", progress: nil
-            ) { sink in
-                try F.write(F.mixedBytes(3_000_000), to: sink)
-                throw Failure()
-            }
-        }
+        SnapshotStoreConformance.expectFailedWrite(store)
         #expect(try files(store) == before)
         #expect(try store.list(identity: "/srv/app.sqlite").isEmpty)
-    }
-
-    @Test("an empty payload is a valid snapshot")
-    func emptyPayload() throws {
-        let scratch = try F.Scratch()
-        let store = store(scratch)
-        let manifest = try take(store, payload: Data(), version: nil)
-        #expect(manifest.id.hasSuffix("-empty"))
-        #expect(manifest.schemaVersion == nil)
-        #expect(manifest.rawBytes == 0)
-        let reader = try store.openVerified(store.resolve("latest", identity: "/srv/app.sqlite"), expectedEngine: "sqlite")
-        #expect(try F.readAll(reader).isEmpty)
     }
 
     @Test("two snapshots in the same millisecond get distinct ids, one millisecond apart")
@@ -169,29 +147,6 @@ struct SnapshotStoreTests {
     }
 
     // MARK: - Listing and resolving
-
-    @Test("list is newest first and filters by identity")
-    func listFiltersByIdentity() throws {
-        let scratch = try F.Scratch()
-        let store = store(scratch)
-        let a1 = try take(store, identity: "/a.sqlite", version: "1")
-        let b1 = try take(store, identity: "/b.sqlite", version: "1")
-        let a2 = try take(store, identity: "/a.sqlite", version: "2")
-        #expect(try store.list(identity: "/a.sqlite").map(\.id) == [a2.id, a1.id])
-        #expect(try store.list(identity: "/b.sqlite").map(\.id) == [b1.id])
-        #expect(try store.list(identity: nil).map(\.id) == [a2.id, b1.id, a1.id])
-        #expect(try store.list(identity: "/c.sqlite").isEmpty)
-    }
-
-    @Test("a missing folder has no snapshots, and latest is then unknown (exit 2)")
-    func missingFolder() throws {
-        let scratch = try F.Scratch()
-        let store = store(scratch, folder: "nowhere")
-        #expect(try store.list(identity: nil).isEmpty)
-        #expect { try store.resolve("latest", identity: "/a") } throws: { F.isUnknownSnapshot($0, "latest") }
-        #expect(try store.removeLeftovers().isEmpty)
-        #expect(try store.prune(keep: 1, identity: "/a").isEmpty)
-    }
 
     @Test("resolve finds latest of this database, an id, a manifest path and a payload path")
     func resolve() throws {
@@ -275,16 +230,6 @@ struct SnapshotStoreTests {
 
     // MARK: - Verifying
 
-    @Test("openVerified streams back the exact payload")
-    func openVerifiedReadsPayload() throws {
-        let scratch = try F.Scratch()
-        let store = store(scratch)
-        let payload = F.mixedBytes(1_300_000)
-        let manifest = try take(store, payload: payload)
-        let reader = try store.openVerified(store.resolve(manifest.id, identity: "/srv/app.sqlite"), expectedEngine: "sqlite")
-        #expect(try F.readAll(reader) == payload)
-    }
-
     @Test("openVerified refuses a payload whose SHA-256 no longer matches", arguments: [false, true])
     func checksumMismatch(appendInstead: Bool) throws {
         let scratch = try F.Scratch()
@@ -303,17 +248,6 @@ struct SnapshotStoreTests {
         }
     }
 
-    @Test("openVerified refuses a snapshot of another engine, naming both")
-    func engineMismatch() throws {
-        let scratch = try F.Scratch()
-        let store = store(scratch)
-        let manifest = try take(store)
-        let snapshot = try store.resolve(manifest.id, identity: "/srv/app.sqlite")
-        let expected = SnapshotError.engineMismatch(id: manifest.id, snapshotEngine: "sqlite", targetEngine: "postgres")
-        #expect(throws: expected) { try store.openVerified(snapshot, expectedEngine: "postgres") }
-        #expect(expected.description.contains("sqlite") && expected.description.contains("postgres"))
-    }
-
     @Test("openVerified refuses a manifest format it does not know")
     func unsupportedFormat() throws {
         let scratch = try F.Scratch()
@@ -329,26 +263,15 @@ struct SnapshotStoreTests {
 
     // MARK: - Pruning
 
-    @Test("prune keeps the newest N of this database and leaves other databases alone")
-    func prune() throws {
+    @Test("prune removes both files of each pruned snapshot, and only those")
+    func pruneRemovesFiles() throws {
         let scratch = try F.Scratch()
         let store = store(scratch)
-        var a: [SnapshotManifest] = []
-        var b: [SnapshotManifest] = []
-        for version in 1...5 {
-            a.append(try take(store, identity: "/a.sqlite", version: "\(version)"))
-            b.append(try take(store, identity: "/b.sqlite", version: "\(version)"))
-        }
-        let removed = try store.prune(keep: 2, identity: "/a.sqlite")
-        #expect(removed == a.prefix(3).map(\.id))
-        #expect(try store.list(identity: "/a.sqlite").map(\.id) == [a[4].id, a[3].id])
-        #expect(try store.list(identity: "/b.sqlite").count == 5)
-        for gone in a.prefix(3) {
-            #expect(!FileManager.default.fileExists(atPath: store.directory + "/" + gone.payload))
-            #expect(!FileManager.default.fileExists(atPath: store.directory + "/" + gone.id + ".json"))
-        }
-        #expect(try store.prune(keep: 2, identity: "/a.sqlite").isEmpty)
-        #expect(try store.prune(keep: 0, identity: "/b.sqlite") == b.map(\.id))
-        #expect(try store.list(identity: nil).count == 2)
+        let a = try (1...3).map { try take(store, identity: "/a.sqlite", version: "\($0)") }
+        let b = try take(store, identity: "/b.sqlite", version: "1")
+        #expect(try store.prune(keep: 1, identity: "/a.sqlite") == a.prefix(2).map(\.id))
+        let kept = [a[2], b].flatMap { [$0.id + ".json", $0.payload] }.sorted()
+        #expect(try files(store) == kept)
     }
+
 }

@@ -10,7 +10,7 @@ public struct Configuration: Sendable {
     public var databaseURL: DatabaseURL
     /// The migrations folder (default `migrations`).
     public var migrationsDirectory: String
-    /// The snapshot folder (default `backups`).
+    /// The snapshot store's location: a folder (default `backups`); see `makeSnapshotStore`.
     public var backupsDirectory: String
     public var historyTable: HistoryTable
     /// Seconds to wait for another run's lock; 0 fails at once.
@@ -21,13 +21,14 @@ public struct Configuration: Sendable {
     public var compressionLevel: Int
     public var engineOptions: EngineOptions
 
-    /// - Throws: `ConfigurationError` for a bad URL, table name, timeout, keep or level.
+    /// - Throws: `ConfigurationError` for a bad URL, table name, backups location, timeout, keep or level.
     public init(databaseURL: String = Configuration.defaultDatabaseURL, migrationsDirectory: String = "migrations",
                 backupsDirectory: String = "backups", historyTable: String = HistoryTable.defaultName,
                 lockTimeout: Double = 60, keep: Int = 10, compressionLevel: Int = 6,
                 engineOptions: EngineOptions = EngineOptions()) throws {
         self.databaseURL = try DatabaseURL(databaseURL)
         self.migrationsDirectory = migrationsDirectory
+        try Self.checkBackupsLocation(backupsDirectory)
         self.backupsDirectory = backupsDirectory
         self.historyTable = try HistoryTable(historyTable)
         guard lockTimeout >= 0, lockTimeout.isFinite else {

@@ -79,7 +79,7 @@ extension Lifeboat {
             let mine = try snapshotStore.scan(identity: target.identity)
             guard let latest = mine.latest else {
                 let all = try snapshotStore.stored(identity: nil).count
-                throw SnapshotChoiceError.noneForTarget(target: target.redacted, folder: snapshotStore.directory,
+                throw SnapshotChoiceError.noneForTarget(target: target.redacted, folder: try snapshotStore.description,
                                                         others: all - mine.snapshots.count, safetyOnly: mine.snapshots.count)
             }
             for damaged in mine.damaged(newerThan: latest) {

@@ -3,8 +3,9 @@ import Foundation
 // The snapshot steps of a run (SPEC `migrate` steps 4 and 6) and the restore they share with
 // `lifeboat restore`. Policy lives here; the engine only produces and consumes payload bytes.
 extension Lifeboat {
-    /// The snapshot folder of this configuration.
-    public var snapshotStore: SnapshotStore { SnapshotStore(directory: configuration.backupsDirectory) }
+    /// The snapshot store of this configuration (`Configuration.makeSnapshotStore`).
+    /// - Throws: `ConfigurationError` (exit 2) for a location no store handles yet.
+    public var snapshotStore: any SnapshotStore { get throws { try configuration.makeSnapshotStore() } }
 
     /// Takes a snapshot of `engine` now.
     /// - Throws: an error of category `.snapshot` (exit 5) whatever went wrong, so a failed

@@ -2,24 +2,12 @@ import Crypto
 import Foundation
 import LifeboatCore
 
-extension SnapshotStore {
+extension FolderSnapshotStore {
     // MARK: - Listing
 
-    /// The complete snapshots in the folder, newest first.
-    ///
-    /// Complete means: `<id>.json` parses, names `<id>` as its id and a payload `<id>.….gz` that
-    /// exists. Leftovers and other files are skipped; damaged manifests are left out here and
-    /// reported by `scan`. A missing folder has no snapshots.
-    /// - Parameter identity: only snapshots of this database (`DatabaseURL.sameIdentity`); nil for all.
-    /// - Throws: `SnapshotError.cannotRead` when the folder exists but cannot be read.
-    public func list(identity: String?) throws -> [SnapshotManifest] {
-        try stored(identity: identity).map(\.manifest)
-    }
-
-    /// `list`, with the files' paths.
-    public func stored(identity: String?) throws -> [StoredSnapshot] {
-        try scan(identity: identity).snapshots
-    }
+    // `list` and `stored` come from `SnapshotStore`, on top of `scan`: complete means `<id>.json`
+    // parses, names `<id>` as its id and a payload `<id>.….gz` that exists; a missing folder has
+    // no snapshots; `SnapshotError.cannotRead` when the folder exists but cannot be read.
 
     /// The complete snapshots and the damaged manifests (`<id>.json` files that do not load), newest
     /// first, so one damaged file can neither hide the others nor go unnoticed.

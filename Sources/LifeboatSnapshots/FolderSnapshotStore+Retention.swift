@@ -1,7 +1,7 @@
 import Foundation
 import LifeboatCore
 
-extension SnapshotStore {
+extension FolderSnapshotStore {
     /// Deletes the snapshots of `identity` beyond the newest `keep`; other databases' snapshots in
     /// a shared folder are left alone.
     ///
@@ -44,7 +44,7 @@ extension SnapshotStore {
     /// so is an orphan payload younger than `minimumAge` seconds (its manifest may be on its way).
     /// - Returns: the file names removed, sorted.
     /// - Throws: `SnapshotError.cannotRead` / `.cannotWrite`.
-    public func removeLeftovers(minimumAge: TimeInterval = 0) throws -> [String] {
+    public func removeLeftovers(minimumAge: TimeInterval) throws -> [String] {
         var removed = ScratchFolder.removeDead(in: directory)
         let names = try entries()
         let present = Set(names)
