@@ -350,7 +350,7 @@ bench_dump() {
         log "$dataset restore run $run/$runs: lifeboat restore, pg_restore --single-transaction (each into an empty database)"
         recreate_db "$restore_db"
         lifeboat_restore_times+=("$(DATABASE_URL=$(db_url "$restore_db") time_once "$lifeboat" restore "$manifest" \
-            --yes --no-safety-snapshot --quiet --backups "$backups")")
+            --yes --no-safety-snapshot --force --quiet --backups "$backups")")
         recreate_db "$restore_db"
         pg_restore_times+=("$(time_once "$pg_bin/pg_restore" --single-transaction --exit-on-error -d "$restore_db" "$dump")")
     done

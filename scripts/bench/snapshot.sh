@@ -105,9 +105,10 @@ bench_size() {
     read -r pigz_ms _ < <(measure bash -c "sqlite3 '$db' '.backup $work/copy.sqlite' && pigz -6 -p $cores -c '$work/copy.sqlite' > '$work/copy.sqlite.gz'")
     rm -f "$work/copy.sqlite"
 
-    # Restore into a copy of the database (so the benchmark data stays as it is).
+    # Restore into a copy of the database (so the benchmark data stays as it is): another
+    # database than the snapshot's, so `--force` (SPEC v2).
     cp "$db" "$work/target.sqlite"
-    read -r restore_ms restore_rss < <(measure "$lifeboat" restore --quiet --yes --no-safety-snapshot "$gz" \
+    read -r restore_ms restore_rss < <(measure "$lifeboat" restore --quiet --yes --no-safety-snapshot --force "$gz" \
         --database-url "sqlite:$work/target.sqlite" --backups "$backups")
     read -r gunzip_ms _ < <(measure bash -c "gunzip -c '$work/copy.sqlite.gz' > '$work/plain.sqlite' && sqlite3 '$work/plain.sqlite' 'PRAGMA integrity_check' >/dev/null")
     rm -f "$work/target.sqlite" "$work/plain.sqlite" "$work/copy.sqlite.gz"
