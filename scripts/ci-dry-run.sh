@@ -36,8 +36,8 @@ Options:
                           base of HEAD with origin/main, else with main)
   -d, --database-url URL  where the throwaway database lives. Without it: a temporary SQLite
                           file. A postgres:// URL names a server and a database to connect to:
-                          the script creates a temporary database there (psql, CREATE DATABASE)
-                          and drops it afterwards, also when a stage fails. A sqlite: URL names
+                          the script creates a temporary database there (`lifeboat create`)
+                          and drops it afterwards (`lifeboat drop`), also when a stage fails. A sqlite: URL names
                           a file that must not exist yet; it is removed afterwards.
                           DATABASE_URL is deliberately ignored: a dry run never uses a real database.
   --migrations DIR        the migration folder, inside a git work tree (env LIFEBOAT_MIGRATIONS;
@@ -51,9 +51,8 @@ Options:
   -h, --help              this help
 
 The tool is $LIFEBOAT when set (a path to the binary), else `lifeboat` on PATH, else built with
-`swift build -c release --product lifeboat` in the repository this script belongs to. A PostgreSQL URL needs psql
-(found in $LIFEBOAT_PG_BIN, then PATH); its password reaches psql and lifeboat through the
-environment, never their command lines.
+`swift build -c release --product lifeboat` in the repository this script belongs to. The URL,
+password included, reaches lifeboat through the environment, never its command line.
 USAGE
 }
 
@@ -123,24 +122,24 @@ base_short=$(git -C "$git_top" rev-parse --short "$base_commit")
 # --- Work folder and throwaway database --------------------------------------------------------
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/lifeboat-ci.XXXXXX")
-admin_url=""
-temp_database=""
 database_created=0
+display_url=""
 
+# The throwaway database is made and removed by lifeboat itself (`create`, `drop`), which also
+# reports its URL with the password hidden: the script never takes a URL apart.
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
     if [[ $keep -eq 1 ]]; then
         lb_log "kept the work folder $work"
-        [[ -n ${DATABASE_URL:-} ]] && lb_log "kept the database $(lb_redact_url "$DATABASE_URL")"
+        [[ -n $display_url ]] && lb_log "kept the database $display_url"
     else
-        if [[ $database_created -eq 1 && -n $temp_database ]]; then
-            lb_psql "$admin_url" -c "DROP DATABASE IF EXISTS \"$temp_database\" WITH (FORCE)" >/dev/null 2>&1 \
-                || lb_psql "$admin_url" -c "DROP DATABASE IF EXISTS \"$temp_database\"" >/dev/null \
-                || lb_log "could not drop the temporary database $temp_database; drop it by hand"
+        if [[ $database_created -eq 1 ]]; then
+            "$LB_BIN" drop --yes --no-snapshot --quiet >/dev/null \
+                || lb_log "could not drop the temporary database ${display_url:-}; drop it by hand"
         fi
         if [[ -n ${sqlite_file:-} ]]; then
-            rm -f "$sqlite_file" "$sqlite_file-journal" "$sqlite_file-wal" "$sqlite_file-shm" "$sqlite_file.lock"
+            rm -f "$sqlite_file.lock"
         fi
         rm -rf "$work"
     fi
@@ -156,13 +155,12 @@ if [[ -z $database_url ]]; then
     DATABASE_URL="sqlite:$sqlite_file"
     engine_note="a temporary SQLite file"
 elif lb_is_postgres_url "$database_url"; then
-    admin_url=$database_url
+    # libpq's `dbname` query parameter wins over the URL's path: the same server, user and
+    # settings, another database.
     temp_database="lifeboat_ci_$(date -u +%Y%m%d%H%M%S)_$$_$RANDOM"
-    lb_log "creating the temporary database $temp_database on $(lb_redact_url "$admin_url")"
-    lb_psql "$admin_url" -c "CREATE DATABASE \"$temp_database\"" >/dev/null \
-        || lb_die 2 "could not create a temporary database on $(lb_redact_url "$admin_url")"
-    database_created=1
-    DATABASE_URL=$(lb_pg_with_database "$admin_url" "$temp_database")
+    separator='?'
+    [[ $database_url != *\?* ]] || separator='&'
+    DATABASE_URL="$database_url${separator}dbname=$temp_database"
     engine_note="a temporary PostgreSQL database ($temp_database)"
 elif [[ $database_url == sqlite:* || $database_url == file:* ]]; then
     DATABASE_URL=$(lb_abs_url "$database_url")
@@ -176,7 +174,19 @@ fi
 # Everything below talks to the throwaway database only, through the environment.
 LIFEBOAT_BACKUPS="$work/backups"
 export DATABASE_URL LIFEBOAT_BACKUPS
-display_url=$(lb_redact_url "$DATABASE_URL")
+rc=0
+"$LB_BIN" create --format json >"$work/create.json" 2>"$work/create.err" || rc=$?
+if [[ $rc -ne 0 ]]; then
+    message=""
+    lb_json_ok "$work/create.json" && message=$(lb_json_value "$work/create.json" error.message)
+    lb_die 2 "could not create the throwaway database: ${message:-$(tail -n 3 "$work/create.err")}"
+fi
+# Never drop what this run did not create.
+[[ $(lb_json_value "$work/create.json" created) == true ]] \
+    || lb_die 2 "the throwaway database $(lb_json_value "$work/create.json" database) already existed; not touching it"
+database_created=1
+display_url=$(lb_json_value "$work/create.json" database)
+lb_log "created the throwaway database $display_url"
 
 base_dir="$work/base"
 mkdir -p "$base_dir"

@@ -118,7 +118,6 @@ trap 'rm -rf "$scratch"' EXIT
 
 # `lifeboat wait` retries until the server accepts connections (SQLite: at once; `migrate`
 # creates a missing file, the fresh-install path) and exits 2 with the last error when it gives up.
-display_url=$(lb_redact_url "$DATABASE_URL")
 if lb_is_postgres_url "$DATABASE_URL" && [[ $wait_seconds -gt 0 ]]; then
     lb_log "waiting up to ${wait_seconds} s for the database to accept connections"
 fi
@@ -133,8 +132,7 @@ if [[ $rc -ne 0 ]]; then
     lb_die 2 "gave up: the database did not accept connections within ${wait_seconds} s (--wait). Last error: $message"
 fi
 # lifeboat shows the URL as it shows it everywhere, password hidden (wait's `database`).
-reported_url=$(lb_json_value "$scratch/wait.json" database)
-display_url=${reported_url:-$display_url}
+display_url=$(lb_json_value "$scratch/wait.json" database)
 lb_log "database $display_url is reachable; running lifeboat migrate"
 
 # --- Migrate -----------------------------------------------------------------------------------

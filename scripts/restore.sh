@@ -69,8 +69,10 @@ export LIFEBOAT_BACKUPS
 if [[ $choice == */* || $choice == *.json || $choice == *.gz ]]; then
     choice=$(lb_abs "$choice")
 fi
-# Until lifeboat itself reports the URL (the snapshot listing below), hide the password here.
-display_url=$(lb_redact_url "$DATABASE_URL")
+# Until lifeboat itself reports the URL (the snapshot listing below): a SQLite URL holds no
+# secret; a PostgreSQL one is not shown at all.
+display_url="the PostgreSQL database"
+lb_is_postgres_url "$DATABASE_URL" || display_url=$DATABASE_URL
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/lifeboat-restore.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
@@ -144,11 +146,9 @@ target=$choice
 if [[ $listed -eq 0 ]]; then
     description="the snapshot '$choice' (lifeboat checks it is of this database before it acts)"
 elif [[ $choice == latest ]]; then
-    # lifeboat's `latest`: the newest that is not a pre-restore safety snapshot.
-    for id in "${ids[@]}"; do
-        if [[ ${reason_of[$id]} != pre-restore* ]]; then target=$id; break; fi
-    done
-    [[ $target != latest ]] || lb_die 2 "nothing to restore as latest: $display_url has only pre-restore safety snapshots in $LIFEBOAT_BACKUPS; name one by id"
+    # The snapshot lifeboat's `latest` means, as lifeboat itself reports it.
+    target=$(lb_json_value "$scratch/snapshots.json" latest)
+    [[ -n $target ]] || lb_die 2 "nothing to restore as latest: $display_url has only pre-restore safety snapshots in $LIFEBOAT_BACKUPS; name one by id"
 fi
 if [[ $listed -eq 0 ]]; then
     :

@@ -28,7 +28,7 @@ struct LifeboatCommand: ParsableCommand {
             PlanCommand.self, RollbackCommand.self, VerifyCommand.self,
             SnapshotCommand.self, SnapshotsCommand.self, RestoreCommand.self, PruneCommand.self,
             BaselineCommand.self, RepairCommand.self, SchemaCommand.self, LintCommand.self,
-            CreateCommand.self, WaitCommand.self, TargetsCommand.self,
+            CreateCommand.self, DropCommand.self, WaitCommand.self, TargetsCommand.self,
         ]
     )
 

@@ -202,7 +202,7 @@ private struct FileOptionPosition {
     mutating func require(before index: Int, file: String, line: ArraySlice<UInt8>) throws {
         if firstStatementLine == nil {
             var first = Int.max
-            source.bytes.withUnsafeBufferPointer { bytes in
+            _ = source.bytes.withUnsafeBufferPointer { bytes in
                 SQLLexer.scan(bytes) { token in
                     first = token.line
                     return false

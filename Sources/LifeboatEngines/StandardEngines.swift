@@ -20,6 +20,20 @@ public struct StandardEngines: DatabaseProvisioning {
         }
     }
 
+    public func databaseExists(_ url: DatabaseURL, options: EngineOptions) throws -> Bool {
+        switch url.engine {
+        case .sqlite: return try SQLiteEngine.databaseExists(url)
+        case .postgres: return try PostgresEngine.databaseExists(url, options: options)
+        }
+    }
+
+    public func dropDatabase(_ url: DatabaseURL, options: EngineOptions) throws -> Bool {
+        switch url.engine {
+        case .sqlite: return try SQLiteEngine.dropDatabase(url)
+        case .postgres: return try PostgresEngine.dropDatabase(url, options: options)
+        }
+    }
+
     public func ping(_ url: DatabaseURL, options: EngineOptions) throws {
         // A SQLite file needs no server: there is nothing to wait for.
         if url.engine == .postgres { try PostgresEngine.ping(url, options: options) }

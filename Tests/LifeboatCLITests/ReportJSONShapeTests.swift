@@ -75,7 +75,11 @@ import Testing
         let workspace = try Workspace()
         #expect(try workspace.run("migrate").exitCode == 0)
         let json = try workspace.run("snapshots", "--format", "json").json()
-        #expect(Self.shape(json) == Self.envelope.union(["database", "snapshots", "damaged"]))
+        #expect(Self.shape(json) == Self.envelope.union(["database", "snapshots", "damaged", "latest"]))
+        let snapshots = try #require(json["snapshots"] as? [[String: Any]])
+        #expect(json["latest"] as? String == snapshots.first?["id"] as? String, "the one snapshot is `latest`")
+        let all = try workspace.run("snapshots", "--all", "--format", "json").json()
+        #expect(all["latest"] is NSNull, "--all spans databases: no single latest")
         let status = try workspace.run("status", "--format", "json").json()
         #expect(json["database"] as? String == status["database"] as? String)
     }

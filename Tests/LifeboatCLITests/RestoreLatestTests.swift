@@ -28,6 +28,9 @@ import Testing
                     "\"restored …\" is printed once: \(restored.stdout)\(restored.stderr)")
         }
         #expect(try setup.ids(reason: "pre-restore").count == 2, "each restore took its safety snapshot")
+        // `snapshots` names the same choice, so scripts need not re-implement the rule.
+        let listing = try setup.run(["snapshots", "--format", "json"])
+        #expect(try listing.json()["latest"] as? String == chosenID, "\(listing.stdout)")
 
         // With --format json stdout stays one object; the chosen line goes to stderr.
         let json = try setup.run(["restore", "latest", "--yes", "--format", "json"])

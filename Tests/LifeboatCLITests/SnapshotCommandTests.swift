@@ -160,7 +160,7 @@ import Testing
         let scratchFiles = FileManager.default.enumerator(atPath: scratch)?.allObjects.compactMap { item -> String? in
             guard let relative = item as? String else { return nil }
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: scratch + "/" + relative, isDirectory: &isFolder)
+            _ = FileManager.default.fileExists(atPath: scratch + "/" + relative, isDirectory: &isFolder)
             return isFolder.boolValue ? nil : relative
         } ?? []
         #expect(scratchFiles.isEmpty, "\(scratchFiles)")

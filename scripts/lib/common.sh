@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Shared by scripts/*.sh (sourced, never run): finding the lifeboat binary, reading its JSON
-# output, paths and PostgreSQL URLs. The sourcing script sets `lb_script` (its name, for messages)
+# output, paths and URLs. The sourcing script sets `lb_script` (its name, for messages)
 # and `lb_repo` (the repository it belongs to) first.
 set -euo pipefail
 
@@ -11,7 +11,7 @@ Usage: source "$lb_repo/scripts/lib/common.sh"   (from a script in scripts/, aft
 
 Shared functions of deploy.sh, restore.sh and ci-dry-run.sh: lb_find_lifeboat ($LIFEBOAT, else
 lifeboat on PATH, else swift build -c release --product lifeboat), lb_json_value/lb_json_rows (jq, else python3),
-lb_abs/lb_abs_url, lb_redact_url, lb_psql. Not a command of its own.
+lb_abs/lb_abs_url, lb_is_postgres_url. Not a command of its own.
 USAGE
     [[ ${1:-} == -h || ${1:-} == --help ]] && exit 0
     exit 2
@@ -202,74 +202,6 @@ PY
     fi
 }
 
-# --- PostgreSQL URLs (the password goes to child programs through PGPASSWORD, never argv) ------
+# --- URLs: which engine (anything more, e.g. the URL with its password hidden, lifeboat says) -----
 
 lb_is_postgres_url() { [[ $1 == postgres://* || $1 == postgresql://* ]]; }
-
-lb_url_decode() {
-    local s=${1//\\/\\\\}
-    printf '%b' "${s//%/\\x}"
-}
-
-# lb_pg_split URL: sets LB_PG_URL (URL without its password) and LB_PG_PASSWORD (decoded).
-lb_pg_split() {
-    local url=$1 scheme rest authority tail userinfo user password
-    scheme=${url%%://*}
-    rest=${url#*://}
-    authority=${rest%%[/?]*}
-    tail=${rest#"$authority"}
-    LB_PG_PASSWORD=""
-    if [[ $authority == *@* ]]; then
-        userinfo=${authority%@*}
-        authority=${authority##*@}
-        user=${userinfo%%:*}
-        if [[ $userinfo == *:* ]]; then
-            password=${userinfo#*:}
-            LB_PG_PASSWORD=$(lb_url_decode "$password")
-        fi
-        authority="$user@$authority"
-    fi
-    LB_PG_URL="$scheme://$authority$tail"
-}
-
-# lb_redact_url URL: URL with its password shown as *** (as lifeboat shows URLs).
-lb_redact_url() {
-    if lb_is_postgres_url "$1"; then
-        lb_pg_split "$1"
-        if [[ -n $LB_PG_PASSWORD ]]; then
-            local scheme=${LB_PG_URL%%://*} rest=${LB_PG_URL#*://}
-            local authority=${rest%%[/?]*}
-            printf '%s://%s:***@%s%s\n' "$scheme" "${authority%%@*}" "${authority#*@}" "${rest#"$authority"}"
-            return 0
-        fi
-    fi
-    printf '%s\n' "$1"
-}
-
-# lb_pg_with_database URL NAME: URL naming database NAME instead (query parameters kept).
-lb_pg_with_database() {
-    local url=$1 name=$2 scheme rest authority tail query=""
-    scheme=${url%%://*}
-    rest=${url#*://}
-    authority=${rest%%[/?]*}
-    tail=${rest#"$authority"}
-    [[ $tail == *\?* ]] && query="?${tail#*\?}"
-    printf '%s://%s/%s%s\n' "$scheme" "$authority" "$name" "$query"
-}
-
-# lb_psql URL ARGS…: psql on URL with the password in the environment.
-lb_psql() {
-    local url=$1
-    shift
-    lb_pg_split "$url"
-    local psql=psql
-    if [[ -n ${LIFEBOAT_PG_BIN:-} && -x ${LIFEBOAT_PG_BIN}/psql ]]; then
-        psql="$LIFEBOAT_PG_BIN/psql"
-    fi
-    command -v "$psql" >/dev/null 2>&1 || lb_die 2 "psql is needed for a PostgreSQL URL (install postgresql-client, or set LIFEBOAT_PG_BIN)"
-    if [[ -n $LB_PG_PASSWORD ]]; then
-        PGPASSWORD=$LB_PG_PASSWORD "$psql" -X -q -v ON_ERROR_STOP=1 -d "$LB_PG_URL" "$@"
-    else
-        "$psql" -X -q -v ON_ERROR_STOP=1 -d "$LB_PG_URL" "$@"
-    fi
-}

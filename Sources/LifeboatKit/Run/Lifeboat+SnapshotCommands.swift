@@ -24,6 +24,10 @@ public struct SnapshotListing: Sendable, Encodable {
     public var database: String
     public var snapshots: [SnapshotManifest]
     public var damaged: [DamagedManifest]
+    /// The id `restore latest` would choose (SPEC: the newest that is not a `pre-restore`
+    /// snapshot), so a script shows the binary's choice instead of re-implementing the rule;
+    /// null when there is none, and with `--all` (where "latest" has no single database).
+    @JSONNull public var latest: String?
 }
 
 /// What `prune` removed.
@@ -60,7 +64,7 @@ extension Lifeboat {
         if !all { try requireExistingDatabase() }
         let scan = try snapshotStore.scan(identity: all ? nil : configuration.databaseURL.identity)
         return SnapshotListing(database: configuration.databaseURL.redacted, snapshots: scan.snapshots.map(\.manifest),
-                               damaged: scan.damaged)
+                               damaged: scan.damaged, latest: all ? nil : scan.latest?.manifest.id)
     }
 
     /// The snapshot `restore` would use, checked before anything is asked or changed, so the
