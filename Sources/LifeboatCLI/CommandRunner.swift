@@ -106,7 +106,7 @@ enum CommandRunner {
 enum JSONEnvelope {
     static func render(command: String, report: (any Encodable)?, exitCode: Int32, error: (kind: String, message: String, code: DatabaseErrorCode?)?) -> String {
         var object: [String: Any] = [:]
-        if let report, let data = try? JSONEncoder().encode(report),
+        if let report, let data = try? ReportJSON.encoder().encode(report),
            let fields = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             object = fields
         }

@@ -136,7 +136,7 @@ enum FleetCommandRunner {
             return ["url": target.redacted, "position": target.position, "status": result.status.rawValue,
                     "exit_code": result.exitCode.map { Int($0) as Any } ?? NSNull(), "report": report ?? NSNull()]
         }
-        let counts = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(summary))) ?? [:]
+        let counts = (try? JSONSerialization.jsonObject(with: ReportJSON.encoder().encode(summary))) ?? [:]
         let object: [String: Any] = ["command": command, "ok": exitCode == 0, "exit_code": Int(exitCode),
                                      "targets": entries, "summary": counts]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)

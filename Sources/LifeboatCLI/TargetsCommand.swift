@@ -58,11 +58,6 @@ struct TargetsCommand: ParsableCommand {
         var shards: [Int]
         var shardCount: Int
 
-        enum CodingKeys: String, CodingKey {
-            case targets, shards
-            case shardCount = "shard_count"
-        }
-
         init(_ list: [FleetTarget], shards: Int) {
             targets = list.map { Entry(url: $0.redacted, position: $0.position, shard: $0.position % shards) }
             self.shards = Array(0..<shards)

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 /// The JSON shape of the reports through the binary: every key the SPEC names is present, and the
-/// ones without a value are explicit `null`, not left out. The reports set their keys once
-/// (`CodingKeys`, `@JSONNull`); this pins the output those replaced hand-written encoders for.
+/// ones without a value are explicit `null`, not left out. The keys are named once (`ReportJSON`:
+/// camelCase → snake_case; `@JSONNull` for nulls); this pins the output that makes.
 @Suite struct ReportJSONShapeTests {
     /// `key` for a value, `key=null` for an explicit null, over an object's own keys.
     static func shape(_ object: [String: Any]) -> Set<String> {

@@ -14,11 +14,6 @@ public struct FleetSummary: Sendable, Codable, Equatable {
     public var skipped = 0
     public var upToDate = 0
 
-    enum CodingKeys: String, CodingKey {
-        case total, ok, failed, skipped
-        case upToDate = "up_to_date"
-    }
-
     public init(_ statuses: [FleetTargetStatus]) {
         total = statuses.count
         for status in statuses {

@@ -9,12 +9,6 @@ public struct RestoreReport: Sendable, Codable {
     @JSONNull public var restoredVersion: String?
     public var totalMs: Int
 
-    enum CodingKeys: String, CodingKey {
-        case snapshot
-        case safetySnapshot = "safety_snapshot"
-        case restoredVersion = "restored_version"
-        case totalMs = "total_ms"
-    }
 }
 
 /// What `snapshots` found: complete snapshots and damaged manifests, newest first.

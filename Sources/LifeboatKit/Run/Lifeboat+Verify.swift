@@ -14,11 +14,6 @@ public struct VerifyReport: Sendable, Codable {
     @JSONNull public var schemaMatches: Bool? = nil
     @JSONNull public var schemaDiff: String? = nil
 
-    enum CodingKeys: String, CodingKey {
-        case engine, database, migrations, problems, verified
-        case schemaMatches = "schema_matches"
-        case schemaDiff = "schema_diff"
-    }
 }
 
 extension Lifeboat {

@@ -48,12 +48,4 @@ public struct MigrateReport: Sendable, Codable {
         self.database = database
     }
 
-    enum CodingKeys: String, CodingKey {
-        case engine, database, migrations, snapshot, restored, failure, pruned
-        case totalMs = "total_ms"
-        case upToDate = "up_to_date"
-        case currentVersion = "current_version"
-        case snapshotDeleted = "snapshot_deleted"
-        case databaseChanged = "database_changed"
-    }
 }

@@ -24,12 +24,6 @@ public struct MigrationEntry: Sendable, Codable, Equatable {
         self.rehearsalMs = rehearsalMs
     }
 
-    enum CodingKeys: String, CodingKey {
-        case version, description, checksum, status, file
-        case appliedAt = "applied_at"
-        case executionMs = "execution_ms"
-        case rehearsalMs = "rehearsal_ms"
-    }
 }
 
 extension MigrationEntry {

@@ -17,9 +17,9 @@ public struct PlanReport: Sendable, Codable {
     /// Lint findings that were not allowed (exit 6 unless `--allow-destructive`).
     public var blockingLint: [LintFinding] { allowDestructive ? [] : Lint.blocking(lint) }
 
-    enum CodingKeys: String, CodingKey {
-        case engine, database, migrations, lint, rehearsed, failure
-        case currentVersion = "current_version"
+    /// What the JSON holds (names: `ReportJSON`); `allowDestructive` stays out of it.
+    enum CodingKeys: CodingKey {
+        case engine, database, currentVersion, migrations, lint, rehearsed, failure
     }
 }
 
@@ -38,13 +38,6 @@ public struct PlannedMigration: Sendable, Codable {
     @JSONNull public var rehearsalMs: Int?
     /// Always null: a plan applies nothing (the key is there for the SPEC's migration shape).
     @JSONNull public private(set) var executionMs: Int? = nil
-
-    enum CodingKeys: String, CodingKey {
-        case version, description, checksum, status, file, statements
-        case noTransaction = "no_transaction"
-        case rehearsalMs = "rehearsal_ms"
-        case executionMs = "execution_ms"
-    }
 
     init(_ migration: Migration) {
         version = migration.version.text

@@ -23,16 +23,9 @@ public struct StatusReport: Sendable, Codable {
     /// Something is wrong that `migrate` would refuse (exit 3): drift, missing files, a dirty database.
     public var hasProblems: Bool { problem != nil || failedCount + driftCount + missingCount > 0 }
 
-    enum CodingKeys: String, CodingKey {
-        case engine, database, migrations
-        case currentVersion = "current_version"
-        case appliedCount = "applied_count"
-        case pendingCount = "pending_count"
-        case failedCount = "failed_count"
-        case driftCount = "drift_count"
-        case missingCount = "missing_count"
-        case latestSnapshot = "latest_snapshot"
-        case interruptedRestore = "interrupted_restore"
-        case outOfOrder = "out_of_order"
+    /// What the JSON holds (names: `ReportJSON`); `problem` stays out of it (it is the error).
+    enum CodingKeys: CodingKey {
+        case engine, database, currentVersion, appliedCount, pendingCount, failedCount, driftCount, missingCount
+        case migrations, latestSnapshot, interruptedRestore, outOfOrder
     }
 }
