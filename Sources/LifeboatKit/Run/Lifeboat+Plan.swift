@@ -6,13 +6,17 @@ public struct PlanOptions: Sendable {
     public var rehearse: Bool
     public var allowDestructive: Bool
     public var allowOutOfOrder: Bool
+    /// `--rehearsal-timeout`: seconds the whole rehearsal may run (PostgreSQL: its
+    /// `statement_timeout`, set to the time left before each statement); nil for no limit.
+    public var rehearsalTimeout: Double?
 
     public init(target: MigrationVersion? = nil, rehearse: Bool = true, allowDestructive: Bool = false,
-                allowOutOfOrder: Bool = false) {
+                allowOutOfOrder: Bool = false, rehearsalTimeout: Double? = 60) {
         self.target = target
         self.rehearse = rehearse
         self.allowDestructive = allowDestructive
         self.allowOutOfOrder = allowOutOfOrder
+        self.rehearsalTimeout = rehearsalTimeout
     }
 }
 
@@ -42,7 +46,7 @@ extension Lifeboat {
                                 lint: Lint(engine: engine.kind).findings(in: pending), rehearsed: false,
                                 allowDestructive: options.allowDestructive)
         if options.rehearse, !pending.isEmpty {
-            try rehearse(pending, on: engine, into: &report)
+            try rehearse(pending, on: engine, options: options, into: &report)
         }
         if report.failure != nil { return .failed(report, RunError.rehearsalFailed(report)) }
         if !report.blockingLint.isEmpty { return .failed(report, RunError.lintFailed(report)) }
@@ -50,13 +54,17 @@ extension Lifeboat {
     }
 
     /// Applies `pending` to the engine's throwaway version, filling in times and the failure.
-    private func rehearse(_ pending: [Migration], on engine: DatabaseEngine, into report: inout PlanReport) throws {
+    private func rehearse(_ pending: [Migration], on engine: DatabaseEngine, options: PlanOptions,
+                          into report: inout PlanReport) throws {
         let runnable = pending.filter { !$0.noTransaction || engine.rehearsesNoTransactionMigrations }
         let table = configuration.historyTable
         let logger = self.logger
+        let measurement = RehearsalMeasurement(deadline: options.rehearsalTimeout.map { .now + .milliseconds(Int($0 * 1000)) })
         let rehearsal = { (scratch: URL) in
             try engine.rehearse(scratch: scratch) { copy in
+                if let deadline = measurement.deadline { try (copy as? RehearsalMeasuring)?.limitRehearsal(until: deadline) }
                 var applier = MigrationApplier(engine: copy, table: table, snapshotID: nil, logger: logger)
+                applier.measurement = measurement
                 return applier.applyEach(runnable)
             }
         }
@@ -73,6 +81,9 @@ extension Lifeboat {
             if let entry = outcome.entries.first(where: { $0.version == planned.version }) {
                 report.migrations[index].rehearsalMs = entry.executionMs
                 report.migrations[index].status = entry.status == .applied ? .rehearsed : .failed
+                if engine is RehearsalMeasuring, let version = MigrationVersion(planned.version) {
+                    report.migrations[index].record(LockImpact(measurement.impacts[version] ?? []))
+                }
                 if entry.status != .applied { failed = true }
             } else {
                 report.migrations[index].status = failed ? .notReached : .notRehearsed
@@ -81,6 +92,11 @@ extension Lifeboat {
         if let failure = outcome.failure {
             report.failure = MigrateReport.Failure(version: failure.migration.version.text, file: failure.migration.file,
                                                    error: failure.error)
+            if failure.error.code == .sqlState("57014"), let seconds = options.rehearsalTimeout {
+                report.failure?.message += "\nThe rehearsal ran longer than --rehearsal-timeout (\(RunError.format(seconds)) s) and was "
+                    + "cancelled, so that it holds no lock on the target for longer. Rehearse on a copy "
+                    + "(--rehearse-on copy) or raise --rehearsal-timeout (0: no limit)."
+            }
         }
     }
 }

@@ -38,9 +38,23 @@ public struct PlannedMigration: Sendable, Codable {
     @JSONNull public var rehearsalMs: Int?
     /// Always null: a plan applies nothing (the key is there for the SPEC's migration shape).
     @JSONNull public private(set) var executionMs: Int? = nil
+    /// The lock-impact report (`LockImpact`), null where the engine measures none (SQLite) or the
+    /// migration was not rehearsed.
+    @JSONNull public var locks: [LockImpact.Lock]? = nil
+    @JSONNull public var rewrites: [String]? = nil
+    @JSONNull public var rows: Int? = nil
+    @JSONNull public var verdict: String? = nil
+
+    /// Fills the lock-impact fields.
+    mutating func record(_ impact: LockImpact) {
+        locks = impact.locks
+        rewrites = impact.rewrites
+        rows = impact.rows
+        verdict = impact.verdict
+    }
 
     enum CodingKeys: String, CodingKey {
-        case version, description, checksum, status, file, statements
+        case version, description, checksum, status, file, statements, locks, rewrites, rows, verdict
         case noTransaction = "no_transaction"
         case rehearsalMs = "rehearsal_ms"
         case executionMs = "execution_ms"
