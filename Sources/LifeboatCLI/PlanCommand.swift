@@ -23,6 +23,10 @@ struct PlanCommand: ParsableCommand {
                                valueName: "seconds"))
     var rehearsalTimeout: Double = 60
 
+    @Option(help: ArgumentHelp("Where to rehearse: the target (PostgreSQL: in a transaction rolled back) or a copy (PostgreSQL: a scratch database made from a fresh snapshot, needs CREATEDB, dropped afterwards; SQLite always rehearses on a copy).",
+                               valueName: "target|copy"))
+    var rehearseOn: RehearsalPlace = .target
+
     /// Many databases instead of one (SPEC "Fleets").
     @OptionGroup var fleet: FleetOptions
 
@@ -41,7 +45,8 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         try PlanCommand.run(global, PlanOptions(target: target.flatMap(MigrationVersion.init), rehearse: !noRehearse,
                                                 allowDestructive: allowDestructive, allowOutOfOrder: allowOutOfOrder,
-                                                rehearsalTimeout: rehearsalTimeout > 0 ? rehearsalTimeout : nil), fleet: fleet)
+                                                rehearsalTimeout: rehearsalTimeout > 0 ? rehearsalTimeout : nil,
+                                                rehearseOn: rehearseOn), fleet: fleet)
     }
 
     /// Shared with `migrate --dry-run`.
@@ -51,3 +56,5 @@ struct PlanCommand: ParsableCommand {
         }
     }
 }
+
+extension RehearsalPlace: ExpressibleByArgument {}

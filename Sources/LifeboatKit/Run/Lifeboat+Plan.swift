@@ -9,9 +9,12 @@ public struct PlanOptions: Sendable {
     /// `--rehearsal-timeout`: seconds the whole rehearsal may run (PostgreSQL: its
     /// `statement_timeout`, set to the time left before each statement); nil for no limit.
     public var rehearsalTimeout: Double?
+    /// `--rehearse-on`: the target (default) or a scratch copy of it.
+    public var rehearseOn: RehearsalPlace
 
     public init(target: MigrationVersion? = nil, rehearse: Bool = true, allowDestructive: Bool = false,
-                allowOutOfOrder: Bool = false, rehearsalTimeout: Double? = 60) {
+                allowOutOfOrder: Bool = false, rehearsalTimeout: Double? = 60, rehearseOn: RehearsalPlace = .target) {
+        self.rehearseOn = rehearseOn
         self.target = target
         self.rehearse = rehearse
         self.allowDestructive = allowDestructive
@@ -46,7 +49,16 @@ extension Lifeboat {
                                 lint: Lint(engine: engine.kind).findings(in: pending), rehearsed: false,
                                 allowDestructive: options.allowDestructive)
         if options.rehearse, !pending.isEmpty {
-            try rehearse(pending, on: engine, options: options, into: &report)
+            if options.rehearseOn == .copy, let host = engine as? ScratchDatabaseHosting {
+                try withScratchCopy(of: engine, on: host) { copy in
+                    try rehearse(pending, on: copy, options: options, into: &report)
+                }
+            } else {
+                if options.rehearseOn == .copy {
+                    logger.notice("--rehearse-on copy: \(engine.kind.rawValue) already rehearses on a copy of the database file; nothing changes")
+                }
+                try rehearse(pending, on: engine, options: options, into: &report)
+            }
         }
         if report.failure != nil { return .failed(report, RunError.rehearsalFailed(report)) }
         if !report.blockingLint.isEmpty { return .failed(report, RunError.lintFailed(report)) }
