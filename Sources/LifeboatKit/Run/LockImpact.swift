@@ -64,8 +64,9 @@ public struct LockImpact: Sendable, Codable, Equatable {
         return text
     }
 
-    /// `12 ms`, `1.2 s`.
+    /// `<1 ms`, `12 ms`, `1.2 s`.
     static func duration(_ milliseconds: Double) -> String {
-        milliseconds < 1000 ? "\(Int(milliseconds.rounded())) ms" : String(format: "%.1f s", milliseconds / 1000)
+        if milliseconds < 0.5 { return "<1 ms" }
+        return milliseconds < 1000 ? "\(Int(milliseconds.rounded())) ms" : String(format: "%.1f s", milliseconds / 1000)
     }
 }
