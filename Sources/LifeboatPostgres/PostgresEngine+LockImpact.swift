@@ -6,8 +6,11 @@ import LifeboatCore
 /// whether a table's `relfilenode` changed (a rewrite). All of it inside the rehearsal's
 /// transaction, so the locks read are exactly the ones a real run would take.
 extension PostgresEngine: RehearsalMeasuring {
+    /// Inside a rehearsal's transaction for that transaction only; in a scratch copy's session
+    /// (`plan --rehearse-on copy`, whose migrations commit) for the session.
     public func limitRehearsal(until deadline: ContinuousClock.Instant) throws {
-        try run("SET LOCAL statement_timeout = \(Self.milliseconds(until: deadline))", doing: "setting the rehearsal timeout")
+        let scope = inRehearsal ? "LOCAL " : ""
+        try run("SET \(scope)statement_timeout = \(Self.milliseconds(until: deadline))", doing: "setting the rehearsal timeout")
     }
 
     public func executeMeasuring(_ statements: [SQLScript], excluding table: HistoryTable,

@@ -29,6 +29,7 @@ struct PostgresRehearsalTimeoutTests {
         #expect(json.exitCode == 1, "\(json.output)")
         let migrations = try #require(try json.json()["migrations"] as? [[String: Any]])
         #expect(migrations.map { $0["status"] as? String } == ["rehearsed", "failed"])
+        #expect(migrations[1]["verdict"] is NSNull, "a migration cut short has no whole verdict")
     }
 
     @Test("a bad --rehearsal-timeout is a usage error naming the flag")

@@ -61,6 +61,23 @@ struct PostgresRehearseOnCopyTests {
         #expect(try scratchDatabases(of: process.process.processIdentifier, database) == [])
     }
 
+    @Test("in the copy each migration commits: each one's locks are its own, and a no-transaction migration is rehearsed")
+    func eachMigrationMeasuredOnItsOwn() throws {
+        let (database, folder) = try setUp("ALTER TABLE orders ADD COLUMN token double precision DEFAULT random();\n")
+        defer { database.drop() }
+        try folder.write("0003_index.sql", "CREATE INDEX orders_note ON orders (note);\n")
+        try folder.write("0004_concurrent.sql", "-- lifeboat:no-transaction\nCREATE INDEX CONCURRENTLY orders_token ON orders (token);\n")
+        let before = try database.fingerprint()
+        let result = try plan(folder, database, ["--format", "json"]).wait()
+        #expect(result.exitCode == 0, "\(result.output)")
+        let migrations = try #require(try result.json()["migrations"] as? [[String: Any]])
+        #expect(migrations.map { $0["status"] as? String } == ["rehearsed", "rehearsed", "rehearsed"])
+        let modes = migrations.prefix(2).map { ($0["locks"] as? [[String: Any]] ?? []).map { "\($0["relation"] ?? "")=\($0["mode"] ?? "")" } }
+        #expect(modes == [["orders=ACCESS EXCLUSIVE"], ["orders=SHARE"]], "the second migration's lock is measured although the first took a stronger one")
+        #expect(migrations[2]["locks"] is NSNull, "a no-transaction migration's locks are gone when its statement ends")
+        #expect(try database.fingerprint() == before)
+    }
+
     @Test("a rehearsal that fails in the copy exits 1 and still drops it")
     func failedRehearsalDropsTheCopy() throws {
         let (database, folder) = try setUp("ALTER TABLE orders ADD COLUMN missing_fk int REFERENCES nowhere (id);\n")

@@ -51,7 +51,7 @@ extension Lifeboat {
         if options.rehearse, !pending.isEmpty {
             if options.rehearseOn == .copy, let host = engine as? ScratchDatabaseHosting {
                 try withScratchCopy(of: engine, on: host) { copy in
-                    try rehearse(pending, on: copy, options: options, into: &report)
+                    try rehearse(pending, on: copy, inScratchDatabase: true, options: options, into: &report)
                 }
             } else {
                 if options.rehearseOn == .copy {
@@ -66,22 +66,26 @@ extension Lifeboat {
     }
 
     /// Applies `pending` to the engine's throwaway version, filling in times and the failure.
-    private func rehearse(_ pending: [Migration], on engine: DatabaseEngine, options: PlanOptions,
-                          into report: inout PlanReport) throws {
-        let runnable = pending.filter { !$0.noTransaction || engine.rehearsesNoTransactionMigrations }
+    /// `inScratchDatabase`: `engine` is a scratch copy (`--rehearse-on copy`), dropped afterwards,
+    /// so the migrations run as `migrate` runs them, each committed in its own transaction: each
+    /// one's locks are measured on their own (in one rolled-back transaction, a lock an earlier
+    /// migration took is already held), and no-transaction migrations are rehearsed too.
+    private func rehearse(_ pending: [Migration], on engine: DatabaseEngine, inScratchDatabase: Bool = false,
+                          options: PlanOptions, into report: inout PlanReport) throws {
+        let runnable = pending.filter { !$0.noTransaction || inScratchDatabase || engine.rehearsesNoTransactionMigrations }
         let table = configuration.historyTable
         let logger = self.logger
         let measurement = RehearsalMeasurement(deadline: options.rehearsalTimeout.map { .now + .milliseconds(Int($0 * 1000)) })
-        let rehearsal = { (scratch: URL) in
-            try engine.rehearse(scratch: scratch) { copy in
-                if let deadline = measurement.deadline { try (copy as? RehearsalMeasuring)?.limitRehearsal(until: deadline) }
-                var applier = MigrationApplier(engine: copy, table: table, snapshotID: nil, logger: logger)
-                applier.measurement = measurement
-                return applier.applyEach(runnable)
-            }
+        let apply = { (copy: DatabaseEngine) in
+            if let deadline = measurement.deadline { try (copy as? RehearsalMeasuring)?.limitRehearsal(until: deadline) }
+            var applier = MigrationApplier(engine: copy, table: table, snapshotID: nil, logger: logger)
+            applier.measurement = measurement
+            return applier.applyEach(runnable)
         }
+        let rehearsal = { (scratch: URL) in try engine.rehearse(scratch: scratch, apply) }
         // The copy is the whole database: only ever in a private scratch folder under the backups.
-        let outcome = engine.rehearsesOnACopy ? try withScratch(rehearsal)
+        let outcome = inScratchDatabase ? try apply(engine)
+            : engine.rehearsesOnACopy ? try withScratch(rehearsal)
             : try rehearsal(URL(fileURLWithPath: configuration.backupsDirectory))
         report.rehearsed = true
         // After a failure nothing else ran: those are `not_reached`, apart from `not_rehearsed`
@@ -93,7 +97,10 @@ extension Lifeboat {
             if let entry = outcome.entries.first(where: { $0.version == planned.version }) {
                 report.migrations[index].rehearsalMs = entry.executionMs
                 report.migrations[index].status = entry.status == .applied ? .rehearsed : .failed
-                if engine is RehearsalMeasuring, let version = MigrationVersion(planned.version) {
+                // A no-transaction migration's locks end with each statement: none is left to read.
+                // Only a migration that ran to its end has a whole verdict.
+                if engine is RehearsalMeasuring, entry.status == .applied, !planned.noTransaction,
+                   let version = MigrationVersion(planned.version) {
                     report.migrations[index].record(LockImpact(measurement.impacts[version] ?? []))
                 }
                 if entry.status != .applied { failed = true }
@@ -105,9 +112,10 @@ extension Lifeboat {
             report.failure = MigrateReport.Failure(version: failure.migration.version.text, file: failure.migration.file,
                                                    error: failure.error)
             if failure.error.code == .sqlState("57014"), let seconds = options.rehearsalTimeout {
+                let advice = inScratchDatabase ? "Raise --rehearsal-timeout (0: no limit)."
+                    : "Rehearse on a copy (--rehearse-on copy) or raise --rehearsal-timeout (0: no limit)."
                 report.failure?.message += "\nThe rehearsal ran longer than --rehearsal-timeout (\(RunError.format(seconds)) s) and was "
-                    + "cancelled, so that it holds no lock on the target for longer. Rehearse on a copy "
-                    + "(--rehearse-on copy) or raise --rehearsal-timeout (0: no limit)."
+                    + "cancelled, so that it holds no lock on the target for longer. " + advice
             }
         }
     }
