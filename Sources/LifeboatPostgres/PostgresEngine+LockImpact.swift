@@ -13,20 +13,23 @@ extension PostgresEngine: RehearsalMeasuring {
         try run("SET \(scope)statement_timeout = \(Self.milliseconds(until: deadline))", doing: "setting the rehearsal timeout")
     }
 
+    /// Two round trips per statement: the statement (behind the `statement_timeout` for the time
+    /// left, in the same query), then one query for this backend's locks and the `relfilenode` of
+    /// the tables it holds ACCESS EXCLUSIVE on, so a migration of many small statements (a seed)
+    /// is not slowed by catalog scans.
     public func executeMeasuring(_ statements: [SQLScript], excluding table: HistoryTable,
                                  deadline: ContinuousClock.Instant?, record: (StatementImpact) -> Void) throws {
         // Tables that existed before the migration: a table it creates is new, never "rewritten",
         // and nobody else can be waiting for it.
         let existing = try existingTables(excluding: table)
-        var held = try heldLocks()
+        var (held, _) = try heldLocks()
+        var files = existing.mapValues(\.file)
         for statement in statements {
-            var files = try relationFiles(limitingTo: deadline)
             let started = ContinuousClock.now
-            let tag = try executeOne(statement)
+            let tag = try executeOne(statement, limit: deadline)
             let elapsed = (ContinuousClock.now - started).components
             let milliseconds = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
-            let now = try heldLocks()
-            let after = try relationFiles(limitingTo: nil)
+            let (now, filesNow) = try heldLocks()
             var strongest: [String: LockMode] = [:]
             var order: [String] = []
             for lock in now.subtracting(held).sorted(by: { $0.oid < $1.oid }) where existing[lock.oid] != nil {
@@ -37,10 +40,12 @@ extension PostgresEngine: RehearsalMeasuring {
             let locks = order.map { oid in
                 TableLock(relation: existing[oid]!.name, mode: strongest[oid]!, sizeBytes: existing[oid]!.size)
             }
-            let rewrites = existing.keys.sorted().filter { oid in
-                guard let old = files.removeValue(forKey: oid), old != "0" else { return false }
-                return after[oid] != old
-            }.map { existing[$0]!.name }
+            var rewrites: [String] = []
+            for (oid, file) in filesNow.sorted(by: { $0.key < $1.key }) {
+                guard let known = existing[oid], let before = files[oid], before != "0", before != file else { continue }
+                rewrites.append(known.name)
+                files[oid] = file
+            }
             record(StatementImpact(line: statement.firstStatementLine, locks: locks, rewrites: rewrites,
                                    rows: Self.rowCount(fromTag: tag), milliseconds: milliseconds))
         }
@@ -54,11 +59,16 @@ extension PostgresEngine: RehearsalMeasuring {
         return max(1, Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
     }
 
-    /// One statement as one simple query, with its command tag (for the row count).
-    private func executeOne(_ statement: SQLScript) throws -> String? {
+    /// One statement as one simple query, with its command tag (for the row count); with a
+    /// deadline, `SET LOCAL statement_timeout` to the time left goes in front, in the same query.
+    private func executeOne(_ statement: SQLScript, limit deadline: ContinuousClock.Instant?) throws -> String? {
         try sendPending()
-        let (completed, error, tag) = connection.executeScript(statement.text)
-        if let error { throw statementError(error, in: statement, completedStatements: completed) }
+        let prefix = deadline.map { "SET LOCAL statement_timeout = \(Self.milliseconds(until: $0));" } ?? ""
+        let (completed, error, tag) = connection.executeScript(prefix + statement.text)
+        if let error {
+            throw statementError(error, in: statement, completedStatements: prefix.isEmpty ? completed : max(0, completed - 1),
+                                 positionOffset: prefix.unicodeScalars.count)
+        }
         return tag
     }
 
@@ -71,45 +81,57 @@ extension PostgresEngine: RehearsalMeasuring {
         return Int(last)
     }
 
-    /// User tables, partitioned tables and materialized views by oid: name and total size.
-    private func existingTables(excluding table: HistoryTable) throws -> [String: (name: String, size: Int64?)] {
+    /// User tables, partitioned tables and materialized views by oid: name, total size and
+    /// `relfilenode` (0 for a partitioned table, which has no storage of its own).
+    private func existingTables(excluding table: HistoryTable) throws -> [String: ExistingTable] {
         let rows = try run("""
-            SELECT c.oid::text, c.oid::regclass::text, pg_total_relation_size(c.oid)::text
+            SELECT c.oid::text, c.oid::regclass::text, pg_total_relation_size(c.oid)::text, c.relfilenode::text
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
               AND n.nspname NOT LIKE 'pg_toast%' AND c.oid IS DISTINCT FROM to_regclass($1)
             """, [table.quoted], doing: "listing tables for the lock-impact report").rows
-        var tables: [String: (name: String, size: Int64?)] = [:]
+        var tables: [String: ExistingTable] = [:]
         for row in rows {
             guard let oid = row[0], let name = row[1] else { continue }
-            tables[oid] = (name, row[2].flatMap { Int64($0) })
+            tables[oid] = ExistingTable(name: name, size: row[2].flatMap { Int64($0) }, file: row[3] ?? "0")
         }
         return tables
     }
 
-    /// `relfilenode` of every table by oid; with a deadline, the rehearsal's `statement_timeout`
-    /// is set to the time left in the same round trip.
-    private func relationFiles(limitingTo deadline: ContinuousClock.Instant?) throws -> [String: String] {
-        let limit = deadline.map { "SET LOCAL statement_timeout = \(Self.milliseconds(until: $0)); " } ?? ""
-        let rows = try run(limit + "SELECT oid::text, relfilenode::text FROM pg_class WHERE relkind IN ('r', 'p', 'm')",
-                           doing: "reading table files for the lock-impact report").rows
-        var files: [String: String] = [:]
-        for row in rows { if let oid = row[0], let file = row[1] { files[oid] = file } }
-        return files
-    }
-
-    /// Table-level locks this backend holds, as (oid, mode) pairs.
-    private func heldLocks() throws -> Set<HeldLock> {
+    /// Table-level locks this backend holds, as (oid, mode) pairs, and the `relfilenode` of the
+    /// tables it holds ACCESS EXCLUSIVE on (the only lock under which a table is rewritten), in
+    /// one round trip.
+    private func heldLocks() throws -> (locks: Set<HeldLock>, files: [String: String]) {
         let rows = try run("""
-            SELECT relation::text, mode FROM pg_locks
-            WHERE pid = pg_backend_pid() AND locktype = 'relation' AND granted
-              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            WITH mine AS (
+                SELECT relation, mode FROM pg_locks
+                WHERE pid = pg_backend_pid() AND locktype = 'relation' AND granted
+                  AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+            SELECT 'lock', relation::text, mode FROM mine
+            UNION ALL
+            SELECT 'file', c.oid::text, c.relfilenode::text FROM pg_class c
+            WHERE c.oid IN (SELECT relation FROM mine WHERE mode = 'AccessExclusiveLock')
             """, doing: "reading the rehearsal's locks").rows
-        return Set(rows.compactMap { row in
-            guard let oid = row[0], let mode = row[1].flatMap(LockMode.init(pgLocksMode:)) else { return nil }
-            return HeldLock(oid: oid, mode: mode)
-        })
+        var locks = Set<HeldLock>()
+        var files: [String: String] = [:]
+        for row in rows {
+            guard let kind = row[0], let oid = row[1], let value = row[2] else { continue }
+            if kind == "file" {
+                files[oid] = value
+            } else if let mode = LockMode(pgLocksMode: value) {
+                locks.insert(HeldLock(oid: oid, mode: mode))
+            }
+        }
+        return (locks, files)
     }
+}
+
+/// A table that existed before the migration, as the lock-impact report names it.
+struct ExistingTable {
+    let name: String
+    let size: Int64?
+    /// `relfilenode` before the migration.
+    let file: String
 }
 
 /// One row of `pg_locks` for the rehearsal's backend.

@@ -10,12 +10,15 @@ final class ScratchDatabaseGuard: @unchecked Sendable {
     /// Held by a handler from its drop to its `exit`: the drop ends the rehearsal's session, and
     /// the main thread, failing on that, must not report the failure and exit first.
     private let exiting = NSLock()
+    /// The dispositions before, put back by `stop()` (a fleet's `SIG_IGN` stays a fleet's).
+    private var restoreDispositions: [() -> Void] = []
 
     /// Watches SIGINT and SIGTERM until `stop()`; on either, runs `drop`, says so on stderr and
     /// exits with 128 + the signal's number, as the shell would report the signal.
     init(name: String, drop: @escaping @Sendable () throws -> Void) {
         for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)  // delivered to the dispatch source instead of ending the process
+            let before = signal(number, SIG_IGN)  // delivered to the dispatch source instead of ending the process
+            restoreDispositions.append { _ = signal(number, before) }
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [exiting] in
                 exiting.lock()
@@ -33,13 +36,13 @@ final class ScratchDatabaseGuard: @unchecked Sendable {
         }
     }
 
-    /// Puts the default handlers back once the scratch database is gone.
+    /// Puts the handlers from before back once the scratch database is gone.
     func stop() {
         exiting.lock()  // never returns when a handler is ending the process
         defer { exiting.unlock() }
         for source in sources { source.cancel() }
         sources = []
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        for restore in restoreDispositions { restore() }
+        restoreDispositions = []
     }
 }
