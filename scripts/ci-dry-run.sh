@@ -28,7 +28,8 @@ The pull-request pipeline, on a throwaway database that nothing else uses:
 It stops at the first stage that fails, names it ("stage 'plan' failed") and exits with
 lifeboat's exit code for it (1 failed, 3 validation, 6 lint, …; 2 for a setup problem). A
 Markdown summary (one table row per new migration: version, description, rehearsal ms, apply
-ms, lint findings) goes to stdout, and is appended to $GITHUB_STEP_SUMMARY when that is set.
+ms, lint findings; on PostgreSQL, then each new migration's lock-impact verdict from the
+rehearsal) goes to stdout, and is appended to $GITHUB_STEP_SUMMARY when that is set.
 Progress and lifeboat's own messages go to stderr.
 
 Options:
@@ -239,6 +240,15 @@ write_summary() {
             echo "| $version | ${new_description[$version]} | ${rehearsal_ms[$version]:--} | ${apply_ms[$version]:--} | ${lint_cell[$version]:-none} |"
         done
         echo
+        # PostgreSQL: what each new migration locked in the rehearsal, and for how long.
+        if [[ ${#lock_verdict[@]} -gt 0 ]]; then
+            echo "Lock impact in the rehearsal:"
+            echo
+            for version in ${new_versions[@]+"${new_versions[@]}"}; do
+                [[ -z ${lock_verdict[$version]:-} ]] || echo "- **$version** ${new_description[$version]}: ${lock_verdict[$version]}"
+            done
+            echo
+        fi
         local line="" stage
         for stage in "${stages[@]}"; do
             line+="${line:+ · }$stage: ${stage_result[$stage]}"
@@ -277,7 +287,7 @@ fail() {
 passed() { stage_result[$1]="passed ✅"; }
 
 new_versions=()
-declare -A new_description=() new_file=() rehearsal_ms=() apply_ms=() lint_cell=()
+declare -A new_description=() new_file=() rehearsal_ms=() apply_ms=() lint_cell=() lock_verdict=()
 
 lb_log "base: $base_ref ($base_short); throwaway database: $display_url"
 
@@ -327,14 +337,15 @@ lb_log "stage 'plan': lifeboat plan (rehearsal)"
 rc=0
 lifeboat_json "$work/plan.json" plan ${lint_flags[@]+"${lint_flags[@]}"} || rc=$?
 if lb_json_ok "$work/plan.json"; then
-    while IFS=$'\x1f' read -r version ms status; do
+    while IFS=$'\x1f' read -r version ms status verdict; do
+        [[ -z $verdict ]] || lock_verdict[$version]=$verdict
         case $status in
             failed) rehearsal_ms[$version]="failed" ;;
             not_rehearsed) rehearsal_ms[$version]="not rehearsed (no-transaction)" ;;
             not_reached) rehearsal_ms[$version]="not reached" ;;
             *) [[ -z $ms ]] || rehearsal_ms[$version]=$ms ;;
         esac
-    done < <(lb_json_rows "$work/plan.json" migrations version rehearsal_ms status)
+    done < <(lb_json_rows "$work/plan.json" migrations version rehearsal_ms status verdict)
 fi
 [[ $rc -eq 0 ]] || fail "plan" "$rc" "$(error_of "$work/plan.json")"
 passed "plan"

@@ -19,6 +19,14 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Plan migrations up to and including this version only.")
     var target: String?
 
+    @Option(help: ArgumentHelp("Seconds the whole rehearsal may run before it is cancelled (PostgreSQL statement_timeout; 0: no limit).",
+                               valueName: "seconds"))
+    var rehearsalTimeout: Double = 60
+
+    @Option(help: ArgumentHelp("Where to rehearse: the target (PostgreSQL: in a transaction rolled back) or a copy (PostgreSQL: a scratch database made from a fresh snapshot, needs CREATEDB, dropped afterwards; SQLite always rehearses on a copy).",
+                               valueName: "target|copy"))
+    var rehearseOn: RehearsalPlace = .target
+
     /// Many databases instead of one (SPEC "Fleets").
     @OptionGroup var fleet: FleetOptions
 
@@ -29,11 +37,16 @@ struct PlanCommand: ParsableCommand {
         if let target, MigrationVersion(target) == nil {
             throw ValidationError("--target '\(target)' is not a version (digits only)")
         }
+        guard rehearsalTimeout >= 0, rehearsalTimeout.isFinite else {
+            throw ValidationError("--rehearsal-timeout '\(rehearsalTimeout)': use a number of seconds ≥ 0 (0: no limit)")
+        }
     }
 
     func run() throws {
         try PlanCommand.run(global, PlanOptions(target: target.flatMap(MigrationVersion.init), rehearse: !noRehearse,
-                                                allowDestructive: allowDestructive, allowOutOfOrder: allowOutOfOrder), fleet: fleet)
+                                                allowDestructive: allowDestructive, allowOutOfOrder: allowOutOfOrder,
+                                                rehearsalTimeout: rehearsalTimeout > 0 ? rehearsalTimeout : nil,
+                                                rehearseOn: rehearseOn), fleet: fleet)
     }
 
     /// Shared with `migrate --dry-run`.
@@ -43,3 +56,5 @@ struct PlanCommand: ParsableCommand {
         }
     }
 }
+
+extension RehearsalPlace: ExpressibleByArgument {}

@@ -14,6 +14,7 @@ struct PruneCommand: ParsableCommand {
         try CommandRunner.run("prune", global) { lifeboat in
             let report = try lifeboat.prune()
             var lines = report.removed.map { "removed \($0)" } + report.leftovers.map { "removed leftover \($0)" }
+                + report.scratchDatabases.map { "dropped scratch database \($0), left by a killed plan --rehearse-on copy" }
             lines.append("\(report.removed.count) snapshot(s) and \(report.leftovers.count) leftover(s) removed; newest \(report.kept) kept")
             return CommandOutcome(report: report, text: lines.joined(separator: "\n"))
         }

@@ -74,6 +74,7 @@ enum TextRender {
             if !migration.statements.isEmpty {
                 lines.append("    " + migration.statements.joined(separator: ", "))
             }
+            if let verdict = migration.verdict { lines.append("    locks: " + verdict) }
         }
         for finding in report.lint {
             lines.append("lint: " + finding.summary)

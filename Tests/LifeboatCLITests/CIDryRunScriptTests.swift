@@ -48,6 +48,15 @@ import Testing
         let summary = try String(contentsOf: summaryFile, encoding: .utf8)
         #expect(summary == "earlier steps\n" + result.stdout)
 
+        // PostgreSQL: the rehearsal's lock-impact verdict of each new migration, in words.
+        if engine == .postgres {
+            #expect(result.stdout.contains("Lock impact in the rehearsal:\n\n- **0005** add_task_priority: holds ACCESS EXCLUSIVE on tasks ("),
+                    "\(result.stdout)")
+            #expect(result.stdout.contains("- **0006** inbox_projects: "), "\(result.stdout)")
+        } else {
+            #expect(!result.stdout.contains("Lock impact"), "SQLite measures no locks")
+        }
+
         if engine == .postgres {
             let name = try #require(result.stderr.range(of: #"lifeboat_ci_[0-9_]+"#, options: .regularExpression)
                 .map { String(result.stderr[$0]) })

@@ -35,8 +35,10 @@ import Testing
             "engine", "database", "current_version=null", "migrations", "lint", "rehearsed", "failure=null",
         ]))
         let planned = try #require((json["migrations"] as? [[String: Any]])?.first)
+        // SPEC v2 ("PostgreSQL lock safety"): the lock-impact keys, null where nothing was measured.
         #expect(Self.shape(planned) == ["version", "description", "checksum", "status", "file", "statements", "no_transaction",
-                                        "rehearsal_ms=null", "execution_ms=null"])
+                                        "rehearsal_ms=null", "execution_ms=null", "locks=null", "rewrites=null", "rows=null",
+                                        "verdict=null"])
     }
 
     @Test func migrateUpToDateAndFailedAndRestore() throws {

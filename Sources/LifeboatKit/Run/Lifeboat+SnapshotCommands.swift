@@ -31,6 +31,8 @@ public struct PruneReport: Sendable, Codable {
     /// Leftovers of interrupted snapshots removed (partial files, payloads without a manifest).
     public var leftovers: [String]
     public var kept: Int
+    /// PostgreSQL: scratch databases of `plan --rehearse-on copy` runs that were killed, dropped.
+    public var scratchDatabases: [String] = []
 }
 
 extension Lifeboat {
@@ -152,7 +154,8 @@ extension Lifeboat {
         return try withLock(engine, tidy: false) {
             let removed = try snapshotStore.prune(keep: keep, identity: engine.identity)
             let leftovers = try snapshotStore.removeLeftovers()
-            return PruneReport(removed: removed, leftovers: leftovers, kept: keep)
+            return PruneReport(removed: removed, leftovers: leftovers, kept: keep,
+                               scratchDatabases: dropLeftoverScratchDatabases(on: engine))
         }
     }
 

@@ -28,6 +28,9 @@ struct MigrationApplier {
     /// The history table is created inside the first migration's transaction, so a failure of that
     /// migration leaves a new database without it, exactly as it was.
     private var historyReady = false
+    /// `plan` only: measure each statement's locks, rewrites, rows and time where the engine can
+    /// (`RehearsalMeasuring`); nil runs each up section as one script.
+    var measurement: RehearsalMeasurement?
 
     init(engine: DatabaseEngine, table: HistoryTable, snapshotID: String?, logger: Logger) {
         self.engine = engine
@@ -107,7 +110,13 @@ struct MigrationApplier {
     }
 
     private func runUpAndVerify(_ migration: Migration) throws {
-        try engine.execute(migration.up)
+        if let measurement, let meter = engine as? RehearsalMeasuring {
+            try meter.executeMeasuring(migration.up.statements, excluding: table, deadline: measurement.deadline) {
+                measurement.record($0, for: migration.version)
+            }
+        } else {
+            try engine.execute(migration.up)
+        }
         try VerifySection.check(migration, on: engine)
     }
 

@@ -38,6 +38,20 @@ public struct PlannedMigration: Sendable, Codable {
     @JSONNull public var rehearsalMs: Int?
     /// Always null: a plan applies nothing (the key is there for the SPEC's migration shape).
     @JSONNull public private(set) var executionMs: Int? = nil
+    /// The lock-impact report (`LockImpact`), null where the engine measures none (SQLite) or the
+    /// migration was not rehearsed.
+    @JSONNull public var locks: [LockImpact.Lock]? = nil
+    @JSONNull public var rewrites: [String]? = nil
+    @JSONNull public var rows: Int? = nil
+    @JSONNull public var verdict: String? = nil
+
+    /// Fills the lock-impact fields.
+    mutating func record(_ impact: LockImpact) {
+        locks = impact.locks
+        rewrites = impact.rewrites
+        rows = impact.rows
+        verdict = impact.verdict
+    }
 
     init(_ migration: Migration) {
         version = migration.version.text
