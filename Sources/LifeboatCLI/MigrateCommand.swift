@@ -29,6 +29,9 @@ struct MigrateCommand: ParsableCommand {
     @Option(help: "After success, write the normalised schema to this file.")
     var dumpSchema: String?
 
+    @Option(help: ArgumentHelp("Times a migration cancelled by the statement lock timeout is run again, after a growing pause (env LIFEBOAT_LOCK_RETRIES; default 3).", valueName: "n"))
+    var lockRetries: String?
+
     @Option(help: "Write the run's report as JSON to this file (also when the run fails).")
     var report: String?
 
@@ -54,7 +57,7 @@ struct MigrateCommand: ParsableCommand {
         }
         let options = MigrateOptions(target: target.flatMap(MigrationVersion.init), onFailure: onFailure,
                                      noSnapshot: noSnapshot, atomic: atomic, allowOutOfOrder: allowOutOfOrder,
-                                     dumpSchema: dumpSchema)
+                                     dumpSchema: dumpSchema, lockRetries: try LockRetriesOption.value(lockRetries))
         try FleetCommandRunner.run("migrate", global, fleet, reportFile: report) { lifeboat in
             CommandOutcome(try lifeboat.migrateResult(options), text: TextRender.migrate)
         }

@@ -14,7 +14,8 @@ enum TextRender {
         let width = report.migrations.map { $0.version.count + $0.description.count + 1 }.max() ?? 0
         for entry in report.migrations {
             let name = pad("\(entry.version)_\(entry.description)", to: width)
-            lines.append("\(pad(entry.status.rawValue, to: 8)) \(name)  \(entry.executionMs ?? 0) ms")
+            let retried = (entry.lockRetries ?? 0) > 0 ? " after \(entry.lockRetries ?? 0) lock retries" : ""
+            lines.append("\(pad(entry.status.rawValue, to: 8)) \(name)  \(entry.executionMs ?? 0) ms\(retried)")
         }
         if let failure = report.failure {
             lines.append("failed at \(failure.file ?? failure.version)\(failure.line.map { ":\($0)" } ?? "")")

@@ -61,7 +61,8 @@ extension Lifeboat {
         }
 
         // 5. Apply.
-        var applier = MigrationApplier(engine: engine, table: table, snapshotID: report.snapshot?.id, logger: logger)
+        var applier = MigrationApplier(engine: engine, table: table, snapshotID: report.snapshot?.id, logger: logger,
+                                       lockRetries: options.lockRetries)
         let outcome = options.atomic ? applier.applyAtomically(pending) : applier.applyEach(pending)
         report.migrations = outcome.entries
         report.currentVersion = outcome.entries.last(where: { $0.status == .applied })?.version ?? report.currentVersion
@@ -75,7 +76,8 @@ extension Lifeboat {
             }
             return try failedRun(report, at: failure.migration.version.text, file: failure.migration.file, error: failure.error,
                                  leftSomething: leftSomething, onFailure: options.onFailure,
-                                 versionBefore: comparison.currentVersion, engine: engine, started: started)
+                                 versionBefore: comparison.currentVersion, engine: engine, started: started,
+                                 blockers: failure.blockers)
         }
 
         // 7. Success.

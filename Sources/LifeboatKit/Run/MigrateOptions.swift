@@ -19,14 +19,19 @@ public struct MigrateOptions: Sendable {
     public var allowOutOfOrder: Bool
     /// Write the normalised schema here after a successful run.
     public var dumpSchema: String?
+    /// How many more times a migration cancelled by a lock timeout is run (`--lock-retries`,
+    /// default 3; see `LockRetry`).
+    public var lockRetries: Int
 
     public init(target: MigrationVersion? = nil, onFailure: OnFailure = .restore, noSnapshot: Bool = false,
-                atomic: Bool = false, allowOutOfOrder: Bool = false, dumpSchema: String? = nil) {
+                atomic: Bool = false, allowOutOfOrder: Bool = false, dumpSchema: String? = nil,
+                lockRetries: Int = 3) {
         self.target = target
         self.onFailure = onFailure
         self.noSnapshot = noSnapshot
         self.atomic = atomic
         self.allowOutOfOrder = allowOutOfOrder
         self.dumpSchema = dumpSchema
+        self.lockRetries = lockRetries
     }
 }

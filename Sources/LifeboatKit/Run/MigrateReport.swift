@@ -6,6 +6,9 @@ public struct MigrateReport: Sendable, Codable {
         public var file: String?
         public var line: Int?
         public var message: String
+        /// After a lock timeout: the sessions that were in the way (`blockers` in the JSON, an
+        /// empty list when none was found); nil (absent) for any other failure.
+        public var blockers: [LockHolder]?
 
         /// Where `error` stopped the migration `version` written in `file`.
         init(version: String, file: String?, error: EngineError) {
