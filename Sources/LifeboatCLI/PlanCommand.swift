@@ -19,6 +19,9 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Plan migrations up to and including this version only.")
     var target: String?
 
+    @Option(help: ArgumentHelp("Report sessions whose transaction is older than this (or idle in transaction) holding locks on the tables the pending migrations touch (default 60).", valueName: "seconds"))
+    var preflightMaxAge: Double = 60
+
     /// Many databases instead of one (SPEC "Fleets").
     @OptionGroup var fleet: FleetOptions
 
@@ -32,8 +35,10 @@ struct PlanCommand: ParsableCommand {
     }
 
     func run() throws {
-        try PlanCommand.run(global, PlanOptions(target: target.flatMap(MigrationVersion.init), rehearse: !noRehearse,
-                                                allowDestructive: allowDestructive, allowOutOfOrder: allowOutOfOrder), fleet: fleet)
+        var options = PlanOptions(target: target.flatMap(MigrationVersion.init), rehearse: !noRehearse,
+                                  allowDestructive: allowDestructive, allowOutOfOrder: allowOutOfOrder)
+        options.preflight = try PreflightOptions.preflight(mode: .warn, maxAge: preflightMaxAge)
+        try PlanCommand.run(global, options, fleet: fleet)
     }
 
     /// Shared with `migrate --dry-run`.

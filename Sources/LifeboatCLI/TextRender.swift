@@ -24,6 +24,7 @@ enum TextRender {
             lines.append("\(report.committedCount) migration(s) applied in \(report.totalMs) ms; \(report.database) is at version \(report.currentVersion ?? "none")")
         }
         if !report.pruned.isEmpty { lines.append("pruned \(report.pruned.count) old snapshot(s)") }
+        if let holders = report.preflight { lines.append("preflight: " + LockHolder.explanation(holders)) }
         return lines.joined(separator: "\n")
     }
 
@@ -79,6 +80,7 @@ enum TextRender {
         for finding in report.lint {
             lines.append("lint: " + finding.summary)
         }
+        if let holders = report.preflight { lines.append("preflight: " + LockHolder.explanation(holders)) }
         if report.rehearsed, report.failure == nil, !report.migrations.isEmpty {
             lines.append("rehearsal passed; the target was not changed")
         }

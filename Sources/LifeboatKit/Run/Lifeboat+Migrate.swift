@@ -49,6 +49,16 @@ extension Lifeboat {
             throw RunError.atomicWithNoTransaction(file: first.file)
         }
 
+        // Preflight: who would block the migrations. Before the snapshot, so a refusal changes nothing.
+        let inTheWay = options.preflight.sessionsInTheWay(of: pending, on: engine)
+        if !inTheWay.isEmpty {
+            if options.preflight.mode == .strict {
+                throw PreflightError(holders: inTheWay, maxAgeSeconds: options.preflight.maxAgeSeconds)
+            }
+            logger.warning("preflight: \(LockHolder.explanation(inTheWay)) The migrations may wait for them (--statement-lock-timeout).")
+            report.preflight = inTheWay
+        }
+
         // 4. Snapshot: no backup, no migration.
         if !options.noSnapshot {
             let appliedCount = comparison.states.filter(\.status.isApplied).count

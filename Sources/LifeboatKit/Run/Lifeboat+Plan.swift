@@ -6,6 +6,8 @@ public struct PlanOptions: Sendable {
     public var rehearse: Bool
     public var allowDestructive: Bool
     public var allowOutOfOrder: Bool
+    /// Which sessions count as in the way (`--preflight-max-age`).
+    public var preflight: Preflight = Preflight()
 
     public init(target: MigrationVersion? = nil, rehearse: Bool = true, allowDestructive: Bool = false,
                 allowOutOfOrder: Bool = false) {
@@ -41,6 +43,8 @@ extension Lifeboat {
                                 currentVersion: comparison.currentVersion, migrations: pending.map(PlannedMigration.init),
                                 lint: Lint(engine: engine.kind).findings(in: pending), rehearsed: false,
                                 allowDestructive: options.allowDestructive)
+        let inTheWay = options.preflight.sessionsInTheWay(of: pending, on: engine)
+        if !inTheWay.isEmpty { report.preflight = inTheWay }
         if options.rehearse, !pending.isEmpty {
             try rehearse(pending, on: engine, into: &report)
         }

@@ -42,6 +42,8 @@ public struct MigrateReport: Sendable, Codable {
     @JSONNull public var currentVersion: String? = nil
     /// Snapshot ids pruned after success (`--keep`).
     public var pruned: [String] = []
+    /// Sessions the preflight found in the way (`--preflight warn`); nil (absent) when none.
+    public var preflight: [LockHolder]?
 
     /// Migrations of this run that were committed (before any restore).
     public var committedCount: Int { migrations.filter(\.status.committedByRun).count }
@@ -53,6 +55,7 @@ public struct MigrateReport: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case engine, database, migrations, snapshot, restored, failure, pruned
+        case preflight
         case totalMs = "total_ms"
         case upToDate = "up_to_date"
         case currentVersion = "current_version"
