@@ -102,6 +102,29 @@ struct PostgresLockRetryTests {
         }
     }
 
+    @Test("rollback retries a down section cancelled by the lock timeout until A commits")
+    func rollbackRetries() throws {
+        try TestDatabase.with { database in
+            let setup = try Setup(database)
+            try setup.folder.write("0002_add_note.sql", "-- lifeboat:up\nALTER TABLE t ADD COLUMN note text;\n-- lifeboat:down\nALTER TABLE t DROP COLUMN note;\n")
+            #expect(try setup.start("migrate").wait().exitCode == 0)
+            let (sessionA, pid) = try setup.blocker()
+            defer { sessionA.close() }
+
+            let run = try setup.start("rollback", "--yes", "--format", "json", "--statement-lock-timeout", "300", "--lock-retries", "8")
+            Thread.sleep(forTimeInterval: 1.0)
+            try sessionA.commit()
+            let result = run.wait()
+            #expect(result.exitCode == 0, "\(result.output)")
+            let entry = try #require((try result.json()["migrations"] as? [[String: Any]])?.last, "\(result.stdout)")
+            #expect(entry["status"] as? String == "rolled_back")
+            #expect((entry["lock_retries"] as? Int ?? 0) >= 1, "\(result.output)")
+            #expect(result.stderr.contains("lock timeout in the rollback of 0002_add_note") && result.stderr.contains("pid \(pid)"),
+                    "\(result.stderr)")
+            #expect(try setup.columns() == "id")
+        }
+    }
+
     @Test("a no-transaction migration retries a plain statement but not CREATE INDEX CONCURRENTLY, which may have begun its work")
     func noTransactionRetriesOnlyWhatDidNothing() throws {
         try TestDatabase.with { database in
