@@ -80,6 +80,14 @@ extension Lifeboat {
                 let migrationStarted = ContinuousClock.now
                 var leftPartialChanges = false
                 var tally = LockRetry.Tally()
+                /// What this run did with the migration, with its time and lock retries.
+                func entry(_ status: MigrationStatus) -> MigrationEntry {
+                    var entry = MigrationEntry(version: state.version, description: state.description, checksum: state.checksum,
+                                               status: status, executionMs: Timestamp.milliseconds(since: migrationStarted),
+                                               file: migration.down?.file)
+                    entry.noteLockWaits(tally)
+                    return entry
+                }
                 do {
                     if migration.downNoTransaction, let record = state.record {
                         try undoWithoutTransaction(migration, record: record, on: engine, table: table,
@@ -97,23 +105,13 @@ extension Lifeboat {
                     }
                 } catch {
                     let failure = EngineError.wrapping(error)
-                    var failed = MigrationEntry(version: state.version, description: state.description,
-                                                checksum: state.checksum, status: .failed,
-                                                executionMs: Timestamp.milliseconds(since: migrationStarted),
-                                                file: migration.down?.file)
-                    failed.noteLockWaits(tally)
-                    report.migrations.append(failed)
+                    report.migrations.append(entry(.failed))
                     return try failedRun(report, at: state.version, file: migration.down?.file, error: failure,
                                          leftSomething: report.committedCount > 0 || leftPartialChanges, onFailure: onFailure,
                                          versionBefore: comparison.currentVersion, engine: engine, started: started,
                                          blockers: tally.blockers)
                 }
-                var undone = MigrationEntry(version: state.version, description: state.description,
-                                            checksum: state.checksum, status: .rolledBack,
-                                            executionMs: Timestamp.milliseconds(since: migrationStarted),
-                                            file: migration.down?.file)
-                undone.noteLockWaits(tally)
-                report.migrations.append(undone)
+                report.migrations.append(entry(.rolledBack))
                 logger.info("rolled back \(state.version)_\(state.description)")
             }
             report.databaseChanged = true
