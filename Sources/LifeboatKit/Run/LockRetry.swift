@@ -16,8 +16,6 @@ struct LockRetry {
     /// How many more times to run the work after a lock timeout (0: fail at once).
     let retries: Int
     let logger: Logger
-    /// Waits between attempts (a test may make it instant).
-    var sleep: (Duration) -> Void = { Thread.sleep(forTimeInterval: Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18) }
 
     /// What the retries of one migration came to.
     struct Tally {
@@ -57,7 +55,7 @@ struct LockRetry {
                 tally.retries += 1
                 let pause = Self.pause(beforeRetry: tally.retries)
                 logger.warning("lock timeout in \(what)\(whom); retry \(tally.retries) of \(retries) in \(pause.milliseconds) ms")
-                sleep(pause)
+                Thread.sleep(forTimeInterval: Double(pause.milliseconds) / 1000)
             }
         }
     }
