@@ -61,6 +61,23 @@ struct PostgresPreflightTests {
         }
     }
 
+    @Test("a running (not idle) transaction counts only once it is older than --preflight-max-age")
+    func maxAge() throws {
+        try TestDatabase.with { database in
+            let setup = try Setup(database)
+            let busy = try BusySession(database, sql: "BEGIN; SELECT count(*) FROM t; SELECT pg_sleep(4); COMMIT")
+            Thread.sleep(forTimeInterval: 2)
+            let old = try setup.start("plan", "--no-rehearse", "--format", "json", "--preflight-max-age", "1").wait()
+            let young = try setup.start("plan", "--no-rehearse", "--format", "json").wait()
+            busy.wait()
+            let listed = try #require(try old.json()["preflight"] as? [[String: Any]], "\(old.stdout)")
+            #expect(listed.map { "\($0["pid"] ?? "")" } == [busy.pid])
+            #expect(listed.first?["state"] as? String == "active")
+            #expect(((listed.first?["transaction_ms"] as? Int) ?? 0) >= 1_000)
+            #expect(try young.json()["preflight"] == nil, "a 2 s old transaction is under the default 60 s: \(young.stdout)")
+        }
+    }
+
     @Test("a session that holds no lock on the migrations' tables is not reported")
     func otherTablesAreIgnored() throws {
         try TestDatabase.with { database in
@@ -74,5 +91,28 @@ struct PostgresPreflightTests {
             #expect(try plan.json()["preflight"] == nil, "\(plan.stdout)")
             try other.commit()
         }
+    }
+}
+
+/// A second session running `sql` (one simple query) on a thread of its own, so it is `active`
+/// while the test looks at it.
+final class BusySession: @unchecked Sendable {
+    let pid: String
+    private let connection: PostgresEngine
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ database: TestDatabase, sql: String) throws {
+        connection = try database.open(lockTimeoutMs: 0)
+        pid = try #require(try connection.value("SELECT pg_backend_pid()"))
+        Thread.detachNewThread { [self] in
+            _ = connection.connection.executeScript(sql)
+            done.signal()
+        }
+    }
+
+    /// Waits until the query finished, then closes the session.
+    func wait() {
+        done.wait()
+        connection.close()
     }
 }
