@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 
 usage() {
     cat <<'USAGE'
-Usage: scripts/bench.sh [-h] [catalog|statements|snapshot|postgres|startup|fleet|all]
+Usage: scripts/bench.sh [-h] [catalog|statements|snapshot|postgres|pglocks|startup|fleet|all]
 
   catalog   parse and validate a folder of 10,000 migration files (`lifeboat status`)
   statements  SQLite: `lifeboat migrate` of a 1 MB and an 8 MB file of INSERTs; the ratio (linear: ~8)
@@ -13,6 +13,8 @@ Usage: scripts/bench.sh [-h] [catalog|statements|snapshot|postgres|startup|fleet
             gunzip + integrity_check; peak RSS for 64 MB and 256 MB databases
   postgres  PostgreSQL: snapshot/restore vs pg_dump -Fc / pg_restore on pgbench -s 16; 1,000 migrations
             vs dbmate and sql-migrate on both engines; status vs dbmate status
+  pglocks   PostgreSQL: the longest stall of a reader of a 1M-row table while ALTER TABLE … ADD COLUMN
+            waits behind a 10 s lock: lifeboat (--statement-lock-timeout 1000) vs dbmate and sql-migrate
   startup   the installed binary vs dbmate: `--version`, and `status` on 10 migrations (SQLite;
             PostgreSQL with --database-url URL)
   fleet     50 SQLite tenants × 10 migrations: `lifeboat migrate --targets … --parallel 2` (a snapshot
@@ -26,9 +28,9 @@ USAGE
 
 case "${1:-all}" in
     -h|--help) usage ;;
-    catalog|statements|snapshot|postgres|startup|fleet) exec bash "scripts/bench/$1.sh" "${@:2}" ;;
+    catalog|statements|snapshot|postgres|pglocks|startup|fleet) exec bash "scripts/bench/$1.sh" "${@:2}" ;;
     all)
-        for part in catalog statements snapshot postgres startup fleet; do
+        for part in catalog statements snapshot postgres pglocks startup fleet; do
             bash "scripts/bench/$part.sh"
         done
         ;;

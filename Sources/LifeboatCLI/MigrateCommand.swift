@@ -29,6 +29,11 @@ struct MigrateCommand: ParsableCommand {
     @Option(help: "After success, write the normalised schema to this file.")
     var dumpSchema: String?
 
+    @Option(help: ArgumentHelp("Times a migration cancelled by the statement lock timeout is run again, after a growing pause (env LIFEBOAT_LOCK_RETRIES; default 3).", valueName: "n"))
+    var lockRetries: String?
+
+    @OptionGroup var preflight: PreflightOptions
+
     @Option(help: "Write the run's report as JSON to this file (also when the run fails).")
     var report: String?
 
@@ -49,12 +54,14 @@ struct MigrateCommand: ParsableCommand {
 
     func run() throws {
         if dryRun {
-            return try PlanCommand.run(global, PlanOptions(target: target.flatMap(MigrationVersion.init),
-                                                           allowOutOfOrder: allowOutOfOrder), fleet: fleet)
+            var plan = PlanOptions(target: target.flatMap(MigrationVersion.init), allowOutOfOrder: allowOutOfOrder)
+            plan.preflight = try preflight.value()
+            return try PlanCommand.run(global, plan, fleet: fleet)
         }
         let options = MigrateOptions(target: target.flatMap(MigrationVersion.init), onFailure: onFailure,
                                      noSnapshot: noSnapshot, atomic: atomic, allowOutOfOrder: allowOutOfOrder,
-                                     dumpSchema: dumpSchema)
+                                     dumpSchema: dumpSchema, lockRetries: try LockRetriesOption.value(lockRetries),
+                                     preflight: try preflight.value())
         try FleetCommandRunner.run("migrate", global, fleet, reportFile: report) { lifeboat in
             CommandOutcome(try lifeboat.migrateResult(options), text: TextRender.migrate)
         }

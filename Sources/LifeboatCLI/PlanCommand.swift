@@ -27,6 +27,9 @@ struct PlanCommand: ParsableCommand {
                                valueName: "target|copy"))
     var rehearseOn: RehearsalPlace = .target
 
+    @Option(help: ArgumentHelp("Report sessions whose transaction is older than this (or idle in transaction) holding locks on the tables the pending migrations touch (default 60).", valueName: "seconds"))
+    var preflightMaxAge: Double = 60
+
     /// Many databases instead of one (SPEC "Fleets").
     @OptionGroup var fleet: FleetOptions
 
@@ -43,10 +46,12 @@ struct PlanCommand: ParsableCommand {
     }
 
     func run() throws {
-        try PlanCommand.run(global, PlanOptions(target: target.flatMap(MigrationVersion.init), rehearse: !noRehearse,
-                                                allowDestructive: allowDestructive, allowOutOfOrder: allowOutOfOrder,
-                                                rehearsalTimeout: rehearsalTimeout > 0 ? rehearsalTimeout : nil,
-                                                rehearseOn: rehearseOn), fleet: fleet)
+        var options = PlanOptions(target: target.flatMap(MigrationVersion.init), rehearse: !noRehearse,
+                                  allowDestructive: allowDestructive, allowOutOfOrder: allowOutOfOrder,
+                                  rehearsalTimeout: rehearsalTimeout > 0 ? rehearsalTimeout : nil,
+                                  rehearseOn: rehearseOn)
+        options.preflight = try PreflightOptions.preflight(mode: .warn, maxAge: preflightMaxAge)
+        try PlanCommand.run(global, options, fleet: fleet)
     }
 
     /// Shared with `migrate --dry-run`.

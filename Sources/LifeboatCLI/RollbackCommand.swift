@@ -21,6 +21,9 @@ struct RollbackCommand: ParsableCommand {
     @Option(help: "After a failure: 'restore' the snapshot (default) or 'keep' what was rolled back.")
     var onFailure: MigrateOptions.OnFailure = .restore
 
+    @Option(help: ArgumentHelp("Times a down section cancelled by the statement lock timeout is run again, after a growing pause (env LIFEBOAT_LOCK_RETRIES; default 3).", valueName: "n"))
+    var lockRetries: String?
+
     /// Last, so `--help` lists the command's own flags first.
     @OptionGroup var global: GlobalOptions
 
@@ -36,7 +39,8 @@ struct RollbackCommand: ParsableCommand {
             // Without a terminal, --yes is needed before anything is opened.
             if !yes, isatty(STDIN_FILENO) != 1 { try Confirmation.require("rollback", yes: false, question: "") }
             let database = lifeboat.configuration.databaseURL.redacted
-            let result = try lifeboat.rollbackResult(range, onFailure: onFailure, confirm: yes ? nil : { undone in
+            let retries = try LockRetriesOption.value(lockRetries)
+            let result = try lifeboat.rollbackResult(range, onFailure: onFailure, lockRetries: retries, confirm: yes ? nil : { undone in
                 try Confirmation.require("rollback", yes: false, question: Self.question(undone, database: database))
             })
             return CommandOutcome(result, text: TextRender.rollback, failedText: TextRender.migrate)

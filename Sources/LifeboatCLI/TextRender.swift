@@ -14,7 +14,8 @@ enum TextRender {
         let width = report.migrations.map { $0.version.count + $0.description.count + 1 }.max() ?? 0
         for entry in report.migrations {
             let name = pad("\(entry.version)_\(entry.description)", to: width)
-            lines.append("\(pad(entry.status.rawValue, to: 8)) \(name)  \(entry.executionMs ?? 0) ms")
+            let retried = (entry.lockRetries ?? 0) > 0 ? " after \(entry.lockRetries ?? 0) lock retries" : ""
+            lines.append("\(pad(entry.status.rawValue, to: 8)) \(name)  \(entry.executionMs ?? 0) ms\(retried)")
         }
         if let failure = report.failure {
             lines.append("failed at \(failure.file ?? failure.version)\(failure.line.map { ":\($0)" } ?? "")")
@@ -23,6 +24,7 @@ enum TextRender {
             lines.append("\(report.committedCount) migration(s) applied in \(report.totalMs) ms; \(report.database) is at version \(report.currentVersion ?? "none")")
         }
         if !report.pruned.isEmpty { lines.append("pruned \(report.pruned.count) old snapshot(s)") }
+        if let holders = report.preflight { lines.append("preflight: " + LockHolder.explanation(holders)) }
         return lines.joined(separator: "\n")
     }
 
@@ -79,6 +81,7 @@ enum TextRender {
         for finding in report.lint {
             lines.append("lint: " + finding.summary)
         }
+        if let holders = report.preflight { lines.append("preflight: " + LockHolder.explanation(holders)) }
         if report.rehearsed, report.failure == nil, !report.migrations.isEmpty {
             lines.append("rehearsal passed; the target was not changed")
         }

@@ -51,7 +51,9 @@ import Testing
         #expect(Self.shape(applied) == Self.envelope.union(migrateKeys).union(["snapshot", "failure=null", "current_version"]))
         #expect(applied["database_changed"] as? Bool == true)
         let entry = try #require((applied["migrations"] as? [[String: Any]])?.first)
-        #expect(Self.shape(entry) == ["version", "description", "checksum", "status", "applied_at", "execution_ms", "file"])
+        // SPEC v2 ("PostgreSQL lock safety"): `lock_retries` per migration of a migrate report.
+        #expect(Self.shape(entry) == ["version", "description", "checksum", "status", "applied_at", "execution_ms", "file",
+                                      "lock_retries"])
         let snapshot = try #require(applied["snapshot"] as? [String: Any])
         #expect(snapshot["schema_version"] is NSNull && snapshot["label"] is NSNull, "the manifest's empty keys are null")
 

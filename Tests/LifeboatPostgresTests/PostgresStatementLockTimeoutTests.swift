@@ -29,7 +29,8 @@ struct PostgresStatementLockTimeoutTests {
             try reader.begin()
             try reader.execute(SQLScript("SELECT * FROM accounts"))
 
-            let result = try migrate("--statement-lock-timeout", "1000")
+            // No retries (SPEC v2 default: 3), so the one wait is what is timed.
+            let result = try migrate("--statement-lock-timeout", "1000", "--lock-retries", "0")
             #expect(result.exitCode == 1, "\(result.output)")
             let json = try result.json()
             let migrations = try #require(json["migrations"] as? [[String: Any]])

@@ -73,6 +73,13 @@ public protocol DatabaseEngine: AnyObject {
     /// PostgreSQL — this connection inside one transaction that is rolled back, `begin`/`commit`
     /// inside turning into savepoints. Nothing `body` does reaches the target.
     func rehearse<T>(scratch: URL, _ body: (DatabaseEngine) throws -> T) throws -> T
+
+    // MARK: - Lock holders
+
+    /// The other sessions that hold locks on `tables` (names as written in SQL; nil: any table of
+    /// the database), oldest transaction first: who is in the way of a lock wait. Engines without
+    /// such locks (SQLite) return none (the default).
+    func lockHolders(on tables: [String]?) throws -> [LockHolder]
     /// Whether a rehearsal can also run no-transaction migrations (SQLite's copy can; a PostgreSQL
     /// rehearsal inside one transaction cannot run `CREATE INDEX CONCURRENTLY`).
     var rehearsesNoTransactionMigrations: Bool { get }
@@ -90,6 +97,8 @@ extension DatabaseEngine {
         defer { buffer.deallocate() }
         while try source.read(into: buffer) > 0 {}
     }
+
+    public func lockHolders(on tables: [String]?) throws -> [LockHolder] { [] }
 
     /// What identifies this database among the snapshots of a shared backups folder
     /// (`DatabaseURL.identity`).

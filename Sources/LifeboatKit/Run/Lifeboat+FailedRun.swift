@@ -6,12 +6,15 @@ extension Lifeboat {
     /// - Parameters:
     ///   - leftSomething: the run committed something, or a no-transaction section stopped halfway.
     ///   - versionBefore: the version before the run, which a restore returns the database to.
+    ///   - blockers: the sessions in the way when it failed on a lock timeout.
     /// - Throws: what the restore itself throws (exit 5, saying what state the database is in).
     func failedRun(_ report: MigrateReport, at version: String, file: String?, error: EngineError,
                    leftSomething: Bool, onFailure: MigrateOptions.OnFailure, versionBefore: String?,
-                   engine: DatabaseEngine, started: ContinuousClock.Instant) throws -> RunResult<MigrateReport> {
+                   engine: DatabaseEngine, started: ContinuousClock.Instant,
+                   blockers: [LockHolder] = []) throws -> RunResult<MigrateReport> {
         var report = report
         report.failure = MigrateReport.Failure(version: version, file: file, error: error)
+        if error.isLockTimeout { report.failure?.blockers = blockers }
         if onFailure == .restore, leftSomething, let snapshot = report.snapshot {
             try restoreAfterFailure(snapshot, into: engine, failure: error)
             report.restored = true

@@ -49,6 +49,16 @@ extension Lifeboat {
             throw RunError.atomicWithNoTransaction(file: first.file)
         }
 
+        // Preflight: who would block the migrations. Before the snapshot, so a refusal changes nothing.
+        let inTheWay = options.preflight.sessionsInTheWay(of: pending, on: engine)
+        if !inTheWay.isEmpty {
+            if options.preflight.mode == .strict {
+                throw PreflightError(holders: inTheWay, maxAgeSeconds: options.preflight.maxAgeSeconds)
+            }
+            logger.warning("preflight: \(LockHolder.explanation(inTheWay)) The migrations may wait for them (--statement-lock-timeout).")
+            report.preflight = inTheWay
+        }
+
         // 4. Snapshot: no backup, no migration.
         if !options.noSnapshot {
             let appliedCount = comparison.states.filter(\.status.isApplied).count
@@ -61,7 +71,8 @@ extension Lifeboat {
         }
 
         // 5. Apply.
-        var applier = MigrationApplier(engine: engine, table: table, snapshotID: report.snapshot?.id, logger: logger)
+        var applier = MigrationApplier(engine: engine, table: table, snapshotID: report.snapshot?.id, logger: logger,
+                                       lockRetries: options.lockRetries)
         let outcome = options.atomic ? applier.applyAtomically(pending) : applier.applyEach(pending)
         report.migrations = outcome.entries
         report.currentVersion = outcome.entries.last(where: { $0.status == .applied })?.version ?? report.currentVersion
@@ -75,7 +86,8 @@ extension Lifeboat {
             }
             return try failedRun(report, at: failure.migration.version.text, file: failure.migration.file, error: failure.error,
                                  leftSomething: leftSomething, onFailure: options.onFailure,
-                                 versionBefore: comparison.currentVersion, engine: engine, started: started)
+                                 versionBefore: comparison.currentVersion, engine: engine, started: started,
+                                 blockers: failure.blockers)
         }
 
         // 7. Success.

@@ -11,6 +11,8 @@ public struct PlanOptions: Sendable {
     public var rehearsalTimeout: Double?
     /// `--rehearse-on`: the target (default) or a scratch copy of it.
     public var rehearseOn: RehearsalPlace
+    /// Which sessions count as in the way (`--preflight-max-age`).
+    public var preflight: Preflight = Preflight()
 
     public init(target: MigrationVersion? = nil, rehearse: Bool = true, allowDestructive: Bool = false,
                 allowOutOfOrder: Bool = false, rehearsalTimeout: Double? = 60, rehearseOn: RehearsalPlace = .target) {
@@ -48,6 +50,8 @@ extension Lifeboat {
                                 currentVersion: comparison.currentVersion, migrations: pending.map(PlannedMigration.init),
                                 lint: Lint(engine: engine.kind).findings(in: pending), rehearsed: false,
                                 allowDestructive: options.allowDestructive)
+        let inTheWay = options.preflight.sessionsInTheWay(of: pending, on: engine)
+        if !inTheWay.isEmpty { report.preflight = inTheWay }
         if options.rehearse, !pending.isEmpty {
             if options.rehearseOn == .copy, let host = engine as? ScratchDatabaseHosting {
                 try withScratchCopy(of: engine, on: host) { copy in

@@ -19,15 +19,16 @@ extension Lifeboat {
     /// - Parameter confirm: called under the lock with the migrations about to be undone, newest
     ///   first, before anything changes (the CLI's prompt lists them); throwing stops the run.
     public func rollback(_ range: RollbackRange = .steps(1), onFailure: MigrateOptions.OnFailure = .restore,
-                         noSnapshot: Bool = false,
+                         noSnapshot: Bool = false, lockRetries: Int = 0,
                          confirm: (([MigrationEntry]) throws -> Void)? = nil) throws -> MigrateReport {
-        try rollbackResult(range, onFailure: onFailure, noSnapshot: noSnapshot, confirm: confirm).get()
+        try rollbackResult(range, onFailure: onFailure, noSnapshot: noSnapshot, lockRetries: lockRetries, confirm: confirm).get()
     }
 
     /// `rollback`, with a failed run's report returned in `.failed` (with
-    /// `RunError.migrationFailed`) rather than thrown.
+    /// `RunError.migrationFailed`) rather than thrown. `lockRetries`: a down section in a
+    /// transaction cancelled by a lock timeout is run again that many times (`LockRetry`).
     public func rollbackResult(_ range: RollbackRange = .steps(1), onFailure: MigrateOptions.OnFailure = .restore,
-                               noSnapshot: Bool = false,
+                               noSnapshot: Bool = false, lockRetries: Int = 0,
                                confirm: (([MigrationEntry]) throws -> Void)? = nil) throws -> RunResult<MigrateReport> {
         let started = ContinuousClock.now
         let (catalog, engine) = try openWithCatalog()
@@ -73,36 +74,44 @@ extension Lifeboat {
                     throw SnapshotStepError(error, database: engine.url.redacted, step: "rollback")
                 }
             }
+            let retry = LockRetry(engine: engine, retries: lockRetries, logger: logger)
             for state in selected {
                 let migration = state.migration!
                 let migrationStarted = ContinuousClock.now
                 var leftPartialChanges = false
+                var tally = LockRetry.Tally()
+                /// What this run did with the migration, with its time and lock retries.
+                func entry(_ status: MigrationStatus) -> MigrationEntry {
+                    var entry = MigrationEntry(version: state.version, description: state.description, checksum: state.checksum,
+                                               status: status, executionMs: Timestamp.milliseconds(since: migrationStarted),
+                                               file: migration.down?.file)
+                    entry.noteLockWaits(tally)
+                    return entry
+                }
                 do {
                     if migration.downNoTransaction, let record = state.record {
                         try undoWithoutTransaction(migration, record: record, on: engine, table: table,
                                                    snapshotID: report.snapshot?.id, started: { leftPartialChanges = true })
                     } else {
-                        try engine.inTransaction {
-                            if let down = migration.down, !down.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                                try engine.execute(down)
+                        let tables = migration.down.map(StatementTables.tables) ?? []
+                        try retry.run("the rollback of \(state.version)_\(state.description)", tables: tables, tally: &tally) {
+                            try engine.inTransaction {
+                                if let down = migration.down, !down.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                                    try engine.execute(down)
+                                }
+                                try engine.deleteHistory(version: state.version, from: table)
                             }
-                            try engine.deleteHistory(version: state.version, from: table)
                         }
                     }
                 } catch {
                     let failure = EngineError.wrapping(error)
-                    report.migrations.append(MigrationEntry(version: state.version, description: state.description,
-                                                            checksum: state.checksum, status: .failed,
-                                                            executionMs: Timestamp.milliseconds(since: migrationStarted),
-                                                            file: migration.down?.file))
+                    report.migrations.append(entry(.failed))
                     return try failedRun(report, at: state.version, file: migration.down?.file, error: failure,
                                          leftSomething: report.committedCount > 0 || leftPartialChanges, onFailure: onFailure,
-                                         versionBefore: comparison.currentVersion, engine: engine, started: started)
+                                         versionBefore: comparison.currentVersion, engine: engine, started: started,
+                                         blockers: tally.blockers)
                 }
-                report.migrations.append(MigrationEntry(version: state.version, description: state.description,
-                                                        checksum: state.checksum, status: .rolledBack,
-                                                        executionMs: Timestamp.milliseconds(since: migrationStarted),
-                                                        file: migration.down?.file))
+                report.migrations.append(entry(.rolledBack))
                 logger.info("rolled back \(state.version)_\(state.description)")
             }
             report.databaseChanged = true

@@ -19,14 +19,22 @@ public struct MigrateOptions: Sendable {
     public var allowOutOfOrder: Bool
     /// Write the normalised schema here after a successful run.
     public var dumpSchema: String?
+    /// How many more times a migration cancelled by a lock timeout is run (`--lock-retries`,
+    /// default 3; see `LockRetry`).
+    public var lockRetries: Int
+    /// Sessions in the way before the first migration: warn or refuse (`--preflight`, `--preflight-max-age`).
+    public var preflight: Preflight
 
     public init(target: MigrationVersion? = nil, onFailure: OnFailure = .restore, noSnapshot: Bool = false,
-                atomic: Bool = false, allowOutOfOrder: Bool = false, dumpSchema: String? = nil) {
+                atomic: Bool = false, allowOutOfOrder: Bool = false, dumpSchema: String? = nil,
+                lockRetries: Int = 3, preflight: Preflight = Preflight()) {
         self.target = target
         self.onFailure = onFailure
         self.noSnapshot = noSnapshot
         self.atomic = atomic
         self.allowOutOfOrder = allowOutOfOrder
         self.dumpSchema = dumpSchema
+        self.lockRetries = lockRetries
+        self.preflight = preflight
     }
 }

@@ -6,6 +6,9 @@ public struct MigrateReport: Sendable, Codable {
         public var file: String?
         public var line: Int?
         public var message: String
+        /// After a lock timeout: the sessions that were in the way (`blockers` in the JSON, an
+        /// empty list when none was found); nil (absent) for any other failure.
+        public var blockers: [LockHolder]?
 
         /// Where `error` stopped the migration `version` written in `file`.
         init(version: String, file: String?, error: EngineError) {
@@ -39,6 +42,8 @@ public struct MigrateReport: Sendable, Codable {
     @JSONNull public var currentVersion: String? = nil
     /// Snapshot ids pruned after success (`--keep`).
     public var pruned: [String] = []
+    /// Sessions the preflight found in the way (`--preflight warn`); nil (absent) when none.
+    public var preflight: [LockHolder]?
 
     /// Migrations of this run that were committed (before any restore).
     public var committedCount: Int { migrations.filter(\.status.committedByRun).count }

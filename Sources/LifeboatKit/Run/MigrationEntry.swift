@@ -11,6 +11,11 @@ public struct MigrationEntry: Sendable, Codable, Equatable {
     public var file: String?
     /// `plan` only: how long the rehearsal took, nil when not rehearsed.
     public var rehearsalMs: Int?
+    /// `migrate` only: how many times the migration was run again after a lock timeout
+    /// (`--lock-retries`); nil (and absent from the JSON) in other reports.
+    public var lockRetries: Int?
+    /// `migrate` only: the sessions that were in the way at its last lock timeout; nil when none timed out.
+    public var blockers: [LockHolder]?
 
     public init(version: String, description: String, checksum: String, status: MigrationStatus, appliedAt: String? = nil,
                 executionMs: Int? = nil, file: String? = nil, rehearsalMs: Int? = nil) {

@@ -13,13 +13,15 @@ public struct PlanReport: Sendable, Codable {
     /// `--allow-destructive` was given: every finding is allowed (not part of the JSON shape;
     /// each finding's own `allowed` says what its file allows).
     public var allowDestructive = false
+    /// Sessions in the way of the pending migrations (SPEC "PostgreSQL lock safety"); nil (absent) when none.
+    public var preflight: [LockHolder]?
 
     /// Lint findings that were not allowed (exit 6 unless `--allow-destructive`).
     public var blockingLint: [LintFinding] { allowDestructive ? [] : Lint.blocking(lint) }
 
     /// What the JSON holds (names: `ReportJSON`); `allowDestructive` stays out of it.
     enum CodingKeys: CodingKey {
-        case engine, database, currentVersion, migrations, lint, rehearsed, failure
+        case engine, database, currentVersion, migrations, lint, rehearsed, failure, preflight
     }
 }
 
