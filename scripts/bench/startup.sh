@@ -95,10 +95,12 @@ time_pair() {
         'BEGIN { printf "%-22s lifeboat %7.2f ms   dbmate %7.2f ms   ratio %.2f\n", name, l / n / 1e6, d / n / 1e6, d / l }'
 }
 
-# pg_database_url TOOL: the server of --database-url, database lifeboat_startup_<TOOL>.
+# pg_database_url TOOL: the server of --database-url, database lifeboat_startup_<TOOL>, with the
+# URL's query (e.g. ?sslmode=disable, which dbmate needs against a server without TLS) kept.
 pg_database_url() {
-    local base=${postgres_url%%\?*}
-    printf '%s\n' "${base%/*}/lifeboat_startup_$1"
+    local base=${postgres_url%%\?*} query=""
+    [[ $postgres_url == *\?* ]] && query="?${postgres_url#*\?}"
+    printf '%s\n' "${base%/*}/lifeboat_startup_$1$query"
 }
 
 echo "start-up, mean of $runs calls each (ratio = dbmate / lifeboat; ≥ 1.0: lifeboat no slower)"
