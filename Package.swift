@@ -21,11 +21,9 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
-        .systemLibrary(
-            name: "LifeboatCLibPQ",
-            pkgConfig: "libpq",
-            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
-        ),
+        // libpq's header only: no pkg-config (its `-lpq` would make every start load libpq and
+        // about twenty libraries behind it); LifeboatPostgres loads libpq on its first connection.
+        .systemLibrary(name: "LifeboatCLibPQ"),
         .systemLibrary(
             name: "LifeboatCZlib",
             pkgConfig: "zlib",
