@@ -71,7 +71,13 @@ let package = Package(
                 "LifeboatEngines",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // Release on Linux: a position-dependent executable. The static Swift runtime and
+            // Foundation hold ~85,000 pointers that a PIE must relocate at every start (and copy
+            // the pages they sit on); without PIE, 2,300 remain: `--version` 4.1 -> 2.9 ms. The
+            // price is no address randomisation of the executable itself (libraries keep theirs),
+            // as for dbmate and most Go binaries. README, "Start-up".
+            linkerSettings: [.unsafeFlags(["-Xlinker", "-no-pie"], .when(platforms: [.linux], configuration: .release))]
         ),
 
         // MARK: - Tests
