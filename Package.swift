@@ -1,6 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+#if os(Linux)
+// libpq's header only: no pkg-config (its `-lpq` would make every start load libpq and about twenty
+// libraries behind it); LifeboatPostgres loads libpq on its first connection (README, "Start-up").
+let libpqHeader: Target = .systemLibrary(name: "LifeboatCLibPQ")
+#else
+// macOS (Homebrew's keg-only libpq): headers and library through pkg-config, linked as before.
+let libpqHeader: Target = .systemLibrary(name: "LifeboatCLibPQ", pkgConfig: "libpq", providers: [.brew(["libpq"])])
+#endif
+
 let package = Package(
     name: "Lifeboat",
     platforms: [.macOS(.v13)],
@@ -21,9 +30,7 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
-        // libpq's header only: no pkg-config (its `-lpq` would make every start load libpq and
-        // about twenty libraries behind it); LifeboatPostgres loads libpq on its first connection.
-        .systemLibrary(name: "LifeboatCLibPQ"),
+        libpqHeader,
         .systemLibrary(
             name: "LifeboatCZlib",
             pkgConfig: "zlib",

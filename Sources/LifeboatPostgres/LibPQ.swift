@@ -33,7 +33,13 @@ enum LibPQ {
     private static func load(_ name: String) -> Result<LifeboatLibPQ, PostgresError> {
         // Lazy: the libraries behind libpq that are not built with BIND_NOW (Kerberos) resolve
         // only the symbols they use; about 1 ms less than RTLD_NOW.
-        guard let library = dlopen(name, RTLD_LAZY | RTLD_LOCAL) else {
+        #if canImport(Darwin)
+        // macOS links libpq (Package.swift): unless LIFEBOAT_LIBPQ names one, look in the process.
+        let library = getenv("LIFEBOAT_LIBPQ") == nil ? dlopen(nil, RTLD_LAZY) : dlopen(name, RTLD_LAZY | RTLD_LOCAL)
+        #else
+        let library = dlopen(name, RTLD_LAZY | RTLD_LOCAL)
+        #endif
+        guard let library else {
             let reason = dlerror().map { String(cString: $0) } ?? "not found"
             return .failure(.connection("cannot load libpq (\(name)): \(reason); install libpq "
                 + "(Debian/Ubuntu: apt-get install libpq5) or set LIFEBOAT_LIBPQ to its path"))
