@@ -14,7 +14,8 @@ install   The README's install command (the `swift build -c release …` line un
           Tests/EngineConformance importing it is what made the old command fail). Cheap:
           `swift package describe` and a grep. With --full, the
           command itself runs as written, into its own scratch path .build-release (a release
-          build of everything: minutes).
+          build of everything: minutes), and the binary must be position-dependent and load no
+          libpq at start (README, "Start-up").
 snippet   Builds the README's "Use from Swift" example as pasted: its two ```swift blocks become
           the Package.swift and Sources/App/main.swift of a scratch package in .build-readme/
           (git-ignored, kept between runs so only the first run compiles the dependencies), with
@@ -82,6 +83,13 @@ for name in sorted(seen):
         [[ -x .build-release/release/lifeboat ]] || fail "$command did not produce .build-release/release/lifeboat"
         .build-release/release/lifeboat --version >/dev/null || fail "the built lifeboat does not run"
         log "ok: the install command builds a lifeboat that runs"
+        # README, "Start-up": the release binary is position-dependent (no start-up relocation of
+        # the static runtime) and maps no libpq until a PostgreSQL connection needs it.
+        readelf -h .build-release/release/lifeboat | grep -q 'Type: *EXEC' \
+            || fail "the release lifeboat is a PIE: Package.swift's -no-pie link setting was not applied"
+        ! LD_TRACE_LOADED_OBJECTS=1 .build-release/release/lifeboat | grep -q libpq \
+            || fail "the release lifeboat loads libpq at start"
+        log "ok: the release lifeboat is position-dependent and loads no libpq at start"
     fi
 }
 

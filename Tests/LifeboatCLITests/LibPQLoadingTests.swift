@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+/// Issue 15, item 3 (start-up): the binary does not load libpq at start; it loads it on the first
+/// PostgreSQL connection, and a libpq that cannot be loaded is a clear configuration error (exit 2)
+/// for a PostgreSQL URL only.
+@Suite struct LibPQLoadingTests {
+    @Test("the dynamic loader maps no libpq when the binary starts")
+    func noLibpqAtStart() throws {
+        let workspace = try Workspace(exampleMigrations: false)
+        // glibc's loader lists the libraries it maps at start, then exits (what `ldd` does).
+        let result = try workspace.run("--version", environment: ["LD_TRACE_LOADED_OBJECTS": "1"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("libsqlite3"), "not a loader listing: \(result.stdout)")
+        #expect(!result.stdout.contains("libpq"), "\(result.stdout)")
+    }
+
+    @Test("SQLite works when libpq cannot be loaded")
+    func sqliteNeedsNoLibpq() throws {
+        let workspace = try Workspace()
+        let missing = workspace.path("nowhere/libpq.so.5")
+        let migrate = try workspace.run("migrate", "-d", "sqlite:app.sqlite", environment: ["LIFEBOAT_LIBPQ": missing])
+        #expect(migrate.exitCode == 0, "\(migrate.stderr)")
+        let status = try workspace.run("status", "-d", "sqlite:app.sqlite", environment: ["LIFEBOAT_LIBPQ": missing])
+        #expect(status.exitCode == 0, "\(status.stderr)")
+    }
+
+    @Test("a PostgreSQL URL without a loadable libpq exits 2, names the library, hides the password")
+    func postgresWithoutLibpq() throws {
+        let workspace = try Workspace()
+        let missing = workspace.path("nowhere/libpq.so.5")
+        let url = "postgres://alice:s3cret-pw@127.0.0.1:9/app"
+        let text = try workspace.run("status", "-d", url, environment: ["LIFEBOAT_LIBPQ": missing])
+        #expect(text.exitCode == 2, "\(text.stderr)")
+        #expect(text.stderr.contains("cannot load libpq (\(missing))"), "\(text.stderr)")
+        #expect(!text.stderr.contains("s3cret-pw") && !text.stdout.contains("s3cret-pw"))
+        let json = try workspace.run("migrate", "-d", url, "--format", "json", environment: ["LIFEBOAT_LIBPQ": missing])
+        #expect(json.exitCode == 2, "\(json.stderr)")
+        let error = try #require(try json.json()["error"] as? [String: Any])
+        #expect(error["kind"] as? String == "usage", "\(error)")
+        #expect((error["message"] as? String)?.contains("cannot load libpq") == true, "\(error)")
+        #expect(!json.stdout.contains("s3cret-pw") && !json.stderr.contains("s3cret-pw"))
+        #expect(!workspace.exists("backups"), "a snapshot was attempted")
+    }
+}
