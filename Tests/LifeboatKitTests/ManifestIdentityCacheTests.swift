@@ -25,12 +25,20 @@ import Darwin
         store.directory + "/" + manifest.id + ".json"
     }
 
-    @Test func anotherDatabasesManifestIsNotReadAgainWhileItIsTheSameFile() throws {
+    /// A store with one snapshot of a.sqlite and one of b.sqlite, listed once for a.sqlite (so
+    /// b's manifest has been read in this process).
+    private func twoDatabasesListedOnce() throws -> (F.Scratch, FolderSnapshotStore, mine: SnapshotManifest, other: SnapshotManifest) {
         let scratch = try F.Scratch()
         let store = FolderSnapshotStore(directory: scratch.file("backups"))
         let mine = try take(store, identity: "/srv/a.sqlite")
         let other = try take(store, identity: "/srv/b.sqlite")
         #expect(try store.scan(identity: "/srv/a.sqlite").snapshots.map(\.id) == [mine.id])
+        return (scratch, store, mine, other)
+    }
+
+    @Test func anotherDatabasesManifestIsNotReadAgainWhileItIsTheSameFile() throws {
+        let (scratch, store, mine, other) = try twoDatabasesListedOnce()
+        defer { withExtendedLifetime(scratch) {} }
 
         // The other manifest's bytes change in place, its size and modification time kept: the
         // same file to the cache, so it is not read (uncached, it would be reported damaged).
@@ -54,11 +62,8 @@ import Darwin
     }
 
     @Test func aManifestReplacedAfterAScanIsReadAgain() throws {
-        let scratch = try F.Scratch()
-        let store = FolderSnapshotStore(directory: scratch.file("backups"))
-        let mine = try take(store, identity: "/srv/a.sqlite")
-        let moved = try take(store, identity: "/srv/b.sqlite")
-        #expect(try store.scan(identity: "/srv/a.sqlite").snapshots.map(\.id) == [mine.id])
+        let (scratch, store, mine, moved) = try twoDatabasesListedOnce()
+        defer { withExtendedLifetime(scratch) {} }
 
         // Rewritten as the store writes: beside, then renamed into place (a new file).
         let path = manifestPath(store, moved)
