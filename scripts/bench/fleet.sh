@@ -15,7 +15,7 @@ reads as it is) applied to every database of a fleet:
   fleet   lifeboat migrate --targets FILE --parallel P   (a snapshot per tenant; P default $(nproc))
   dbmate  for each tenant: dbmate up                     (no snapshots)
   loop    for each tenant: lifeboat migrate              (a snapshot per tenant)
-on N SQLite tenant files (default 500; R rows each, default 10,000: about 1 MB) and on D
+on N SQLite tenant files (default 500; R rows each, default 12,000: about 1 MB) and on D
 PostgreSQL databases (default 20, the same rows). Prints each time, the ratios dbmate/fleet and
 loop/fleet (above 1.0: the fleet run is faster; the target is dbmate/fleet > 1), and the peak RSS
 of the SQLite fleet run at --rss-tenants (default 100) and at N tenants, which must not grow with
@@ -32,7 +32,7 @@ Options:
   --rss-tenants N  the smaller fleet whose peak RSS is compared (default 100)
   --databases N    PostgreSQL databases (default 20)
   --migrations M   pending migrations (default 5)
-  --rows R         rows per tenant (default 10000, about 1 MB)
+  --rows R         rows per tenant (default 12000, about 1 MB)
   --parallel P     the fleet run's --parallel (default $(nproc))
   --only PART      run only `sqlite` or `postgres`
   -h, --help       this text
@@ -43,7 +43,7 @@ tenants=500
 rss_tenants=100
 databases=20
 migrations=5
-rows=10000
+rows=12000
 parallel=$(nproc)
 only=""
 while [[ $# -gt 0 ]]; do
