@@ -17,8 +17,9 @@ Usage: scripts/bench.sh [-h] [catalog|statements|snapshot|postgres|pglocks|start
             waits behind a 10 s lock: lifeboat (--statement-lock-timeout 1000) vs dbmate and sql-migrate
   startup   the installed binary vs dbmate: `--version`, and `status` on 10 migrations (SQLite;
             PostgreSQL with --database-url URL)
-  fleet     50 SQLite tenants × 10 migrations: `lifeboat migrate --targets … --parallel 2` (a snapshot
-            each) vs a shell loop of dbmate up vs a shell loop of lifeboat migrate; ratios, peak RSS
+  fleet     500 SQLite tenants of ~1 MB and 20 PostgreSQL databases, 5 migrations each: `lifeboat
+            migrate --targets … --parallel $(nproc)` (a snapshot each) vs a shell loop of dbmate up vs
+            a shell loop of lifeboat migrate; ratios; peak RSS of the fleet run at 100 and 500 tenants
   all       every one of them (default)
 
 Benchmark data is generated once under bench-data/ (git-ignored) and reused. Figures are ratios

@@ -54,11 +54,15 @@ enum FleetCommandRunner {
 
         let results = Results(count: targets.count)
         let format = global.format
+        // Each target's own report only goes into the fleet's JSON (stdout or --report): in text,
+        // none is kept, so the fleet's memory does not grow with the number of targets.
+        let keepReports = format == .json || reportFile != nil
         let interrupt = FleetInterrupt()
         defer { interrupt.stopWatching() }
         let outcomes = FleetScheduler.run(count: targets.count, schedule: fleet.schedule,
                                           shouldStop: { interrupt.requested }) { index in
-            let result = runOne(command, configurations[index], logger: logger, body)
+            var result = runOne(command, configurations[index], logger: logger, body)
+            if !keepReports { result.envelope = nil }
             results.set(index, result)
             if format == .text { printLine(result, target: targets[index]) }
             return result.status != .failed
@@ -68,7 +72,7 @@ enum FleetCommandRunner {
         }
         let summary = FleetSummary(final.map(\.status))
         let exitCode = FleetSummary.exitCode(final.map { ($0.status, $0.exitCode) })
-        let json = render(command, targets: targets, results: final, summary: summary, exitCode: exitCode)
+        let json = keepReports ? render(command, targets: targets, results: final, summary: summary, exitCode: exitCode) : ""
         switch format {
         case .text:
             print("fleet: \(summary.total) targets: \(summary.ok) ok, \(summary.upToDate) up to date, \(summary.failed) failed, \(summary.skipped) skipped")

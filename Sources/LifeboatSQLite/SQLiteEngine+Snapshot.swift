@@ -11,6 +11,9 @@ extension SQLiteEngine {
         do {
             try PrivateFile.create(temporary)
             let copy = try SQLiteConnection(path: temporary)
+            // A scratch copy, read back through the page cache and deleted: the snapshot file made
+            // from it is what is synced. Four fdatasyncs less per snapshot (a fleet takes hundreds).
+            try copy.exec("PRAGMA synchronous = OFF")
             try copy.copy(from: connection)
             // A rollback-journal file is complete on its own; make sure no WAL holds pages.
             try copy.exec("PRAGMA journal_mode = DELETE")

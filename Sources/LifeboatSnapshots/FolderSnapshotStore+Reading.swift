@@ -18,8 +18,17 @@ extension FolderSnapshotStore {
         var damaged: [(SnapshotID, DamagedManifest)] = []
         for name in try entries() where name.hasSuffix(".json") && !name.hasPrefix(".") {
             guard let id = SnapshotID(String(name.dropLast(".json".count))) else { continue }
+            let manifestPath = path(name)
+            // Another database's manifest, already read in this process (a fleet): not read again.
+            let stamp = identity == nil ? nil : ManifestIdentityCache.FileStamp(path: manifestPath)
+            if let identity, let stamp,
+               let known = ManifestIdentityCache.shared.identity(ofManifestAt: manifestPath, stamp: stamp),
+               !DatabaseURL.sameIdentity(known, identity) { continue }
             do {
-                let snapshot = try load(manifestAt: path(name), expectedID: id)
+                let snapshot = try load(manifestAt: manifestPath, expectedID: id)
+                if let stamp {
+                    ManifestIdentityCache.shared.remember(snapshot.manifest.databaseIdentity, ofManifestAt: manifestPath, stamp: stamp)
+                }
                 guard identity.map({ DatabaseURL.sameIdentity(snapshot.manifest.databaseIdentity, $0) }) ?? true else { continue }
                 found.append((id, snapshot))
             } catch let error as SnapshotError {

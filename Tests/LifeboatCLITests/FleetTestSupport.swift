@@ -8,20 +8,39 @@ final class TenantFleet {
     let workspace: Workspace
     let count: Int
 
-    init(count: Int = 6, failing: Set<Int> = []) throws {
+    /// The default migrations: the unique index on `x` (which a failing tenant breaks) comes last.
+    static let twoMigrations = [
+        "0001_add_y.sql": "-- lifeboat:up\nALTER TABLE items ADD COLUMN y INTEGER;\n",
+        "0002_unique_x.sql": "-- lifeboat:up\nCREATE UNIQUE INDEX items_x ON items(x);\n",
+    ]
+
+    /// Tenant names are zero-padded to the width of `count` (`t01` … `t50`), so the glob's sorted
+    /// order is tenant order and tenant N is at position N - 1.
+    init(count: Int = 6, failing: Set<Int> = [], migrations: [String: String] = twoMigrations) throws {
         workspace = try Workspace(exampleMigrations: false)
         self.count = count
-        try workspace.write("migrations/0001_add_y.sql", "-- lifeboat:up\nALTER TABLE items ADD COLUMN y INTEGER;\n")
-        try workspace.write("migrations/0002_unique_x.sql", "-- lifeboat:up\nCREATE UNIQUE INDEX items_x ON items(x);\n")
+        for (name, text) in migrations { try workspace.write("migrations/" + name, text) }
         try FileManager.default.createDirectory(atPath: workspace.path("tenants"), withIntermediateDirectories: true)
-        for tenant in 1...count {
+        for tenant in stride(from: 1, through: count, by: 1) {
             let rows = failing.contains(tenant) ? "(1),(2),(1)" : "(1),(2)"
             try sqlite(tenant, "CREATE TABLE items(x INTEGER); INSERT INTO items VALUES \(rows);")
         }
         try workspace.write("targets.txt", "# every tenant\n\nsqlite:tenants/*.sqlite\n")
     }
 
-    func file(_ tenant: Int) -> String { workspace.path("tenants/t\(tenant).sqlite") }
+    func file(_ tenant: Int) -> String { workspace.path("tenants/" + name(tenant)) }
+
+    /// `tN.sqlite`, N padded to the width of the fleet's count.
+    func name(_ tenant: Int) -> String {
+        let number = String(tenant)
+        return "t" + String(repeating: "0", count: max(0, String(count).count - number.count)) + number + ".sqlite"
+    }
+
+    /// The tenant's redacted URL as the fleet reports it.
+    func url(_ tenant: Int) -> String { "sqlite:tenants/" + name(tenant) }
+
+    /// The tenant file's bytes: a skipped tenant's must not change at all.
+    func bytes(_ tenant: Int) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: file(tenant))) }
 
     @discardableResult
     func sqlite(_ tenant: Int, _ sql: String) throws -> String {
@@ -57,5 +76,22 @@ final class TenantFleet {
     static func statuses(_ json: [String: Any]) throws -> [(url: String, status: String, exitCode: Int?)] {
         let targets = try #require(json["targets"] as? [[String: Any]])
         return try targets.map { (try #require($0["url"] as? String), try #require($0["status"] as? String), $0["exit_code"] as? Int) }
+    }
+}
+
+extension TenantFleet {
+    /// Four migrations in SQL both engines take: the unique index on `x` is 0003, so a tenant with
+    /// duplicate `x` fails after 0001 and 0002 committed, and its restore has real work to undo.
+    static let fourMigrations = [
+        "0001_add_note.sql": "-- lifeboat:up\nALTER TABLE items ADD COLUMN note TEXT;\n",
+        "0002_audit.sql": "-- lifeboat:up\nCREATE TABLE audit (item INTEGER);\nINSERT INTO audit SELECT x FROM items;\n",
+        "0003_unique_x.sql": "-- lifeboat:up\nCREATE UNIQUE INDEX items_x ON items (x);\n",
+        "0004_add_flag.sql": "-- lifeboat:up\nALTER TABLE items ADD COLUMN flag INTEGER NOT NULL DEFAULT 0;\n",
+    ]
+
+    /// A fleet JSON target's own report (the single-database envelope), nil for a skipped one.
+    static func report(_ json: [String: Any], _ position: Int) throws -> [String: Any]? {
+        let targets = try #require(json["targets"] as? [[String: Any]])
+        return targets[position]["report"] as? [String: Any]
     }
 }
