@@ -3,8 +3,8 @@ import LifeboatCore
 
 /// Says in words why a manifest does not decode, naming the field, instead of printing a
 /// `DecodingError` (a wall of coding paths and debug descriptions no operator should have to read).
-enum ManifestDamage {
-    static func describe(_ error: Error) -> String {
+public enum ManifestDamage {
+    public static func describe(_ error: Error) -> String {
         guard let error = error as? DecodingError else { return "it does not parse: \(error.localizedDescription)" }
         switch error {
         case .keyNotFound(let key, _):
@@ -37,7 +37,7 @@ enum ManifestDamage {
 
 extension SnapshotError {
     /// Why a manifest that failed to load is damaged, for the `damaged` list of `snapshots`.
-    var damageReason: String {
+    public var damageReason: String {
         switch self {
         case .badManifest(_, let reason): return reason
         case .missingPayload(_, let path): return "its payload '\((path as NSString).lastPathComponent)' is missing"
