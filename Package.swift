@@ -87,7 +87,7 @@ let package = Package(
         // test build provides, so as a regular target it broke `swift build -c release`.
         .testTarget(
             name: "EngineConformance",
-            dependencies: ["LifeboatKit", "LifeboatEngines", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["LifeboatKit", "LifeboatEngines", "LifeboatS3", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/EngineConformance"
         ),
         // Running real programs (the binary, the scripts, sqlite3, gunzip, psql) from tests.
