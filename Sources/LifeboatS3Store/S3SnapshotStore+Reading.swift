@@ -65,18 +65,7 @@ extension S3SnapshotStore {
     func load(_ data: Data, manifest folder: S3Location, name: String, expectedID: SnapshotID?,
               payloadExists: (String) throws -> Bool) throws -> StoredSnapshot {
         let path = folder.url(of: name)
-        let manifest: SnapshotManifest
-        do {
-            manifest = try SnapshotManifest.decode(data)
-        } catch {
-            throw SnapshotError.badManifest(path: path, reason: ManifestDamage.describe(error))
-        }
-        if let expectedID, manifest.id != expectedID.rawValue {
-            throw SnapshotError.badManifest(path: path, reason: "it names snapshot '\(manifest.id)', not '\(expectedID)'")
-        }
-        guard !manifest.payload.contains("/"), manifest.payload.hasPrefix(manifest.id + "."), manifest.payload.hasSuffix(".gz") else {
-            throw SnapshotError.badManifest(path: path, reason: "its payload '\(manifest.payload)' is not '\(manifest.id).<ext>.gz'")
-        }
+        let manifest = try SnapshotStoreChecks.manifest(data, path: path, expectedID: expectedID)
         guard try payloadExists(manifest.payload) else {
             throw SnapshotError.missingPayload(id: manifest.id, path: folder.url(of: manifest.payload))
         }
@@ -149,12 +138,7 @@ extension S3SnapshotStore {
     /// that was hashed. Errors as `FolderSnapshotStore.openVerified`, plus `S3StoreError`.
     public func openVerified(_ snapshot: StoredSnapshot, expectedEngine: String) throws -> GzipReader {
         let manifest = snapshot.manifest
-        guard manifest.format == SnapshotManifest.currentFormat else {
-            throw SnapshotError.unsupportedFormat(id: manifest.id, format: manifest.format)
-        }
-        guard manifest.engine == expectedEngine else {
-            throw SnapshotError.engineMismatch(id: manifest.id, snapshotEngine: manifest.engine, targetEngine: expectedEngine)
-        }
+        try SnapshotStoreChecks.restorable(manifest, into: expectedEngine)
         guard let (folder, name) = S3Location.object(snapshot.payloadPath) else {
             throw SnapshotError.missingPayload(id: manifest.id, path: snapshot.payloadPath)
         }

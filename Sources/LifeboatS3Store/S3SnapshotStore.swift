@@ -82,12 +82,7 @@ public struct S3SnapshotStore: SnapshotStore {
         produce: (ByteSink) throws -> Void
     ) throws -> SnapshotManifest {
         let started = ContinuousClock.now
-        guard (1...9).contains(compressionLevel) else { throw GzipError.invalidLevel(compressionLevel) }
-        for key in engineVersions.keys where !SnapshotManifest.isEngineVersionKey(key) {
-            throw SnapshotError.badEngineVersionKey(key)
-        }
-        let ext = ext.hasPrefix(".") ? String(ext.dropFirst()) : ext
-        precondition(!ext.isEmpty && !ext.contains("/"), "a payload extension is a plain word such as 'sqlite'")
+        let ext = try SnapshotStoreChecks.writeParameters(compressionLevel: compressionLevel, engineVersions: engineVersions, extension: ext)
 
         // Listing first also proves the bucket and the keys work before the engine does anything.
         let used = Set(try objectNames().compactMap { Self.snapshotID(inName: $0).map(Self.instantText) })

@@ -3,8 +3,8 @@ import LifeboatCore
 
 /// Says in words why a manifest does not decode, naming the field, instead of printing a
 /// `DecodingError` (a wall of coding paths and debug descriptions no operator should have to read).
-public enum ManifestDamage {
-    public static func describe(_ error: Error) -> String {
+enum ManifestDamage {
+    static func describe(_ error: Error) -> String {
         guard let error = error as? DecodingError else { return "it does not parse: \(error.localizedDescription)" }
         switch error {
         case .keyNotFound(let key, _):
