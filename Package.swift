@@ -96,6 +96,6 @@ let package = Package(
         .testTarget(name: "LifeboatSQLiteTests", dependencies: ["LifeboatKit", "LifeboatSQLite", "LifeboatCSQLite", "EngineConformance", "TestSupport"]),
         .testTarget(name: "LifeboatPostgresTests", dependencies: ["LifeboatKit", "LifeboatPostgres", "LifeboatCLibPQ", "EngineConformance", "TestSupport"]),
         .testTarget(name: "LifeboatS3Tests", dependencies: ["LifeboatS3"]),
-        .testTarget(name: "LifeboatCLITests", dependencies: ["LifeboatKit", "LifeboatEngines", "LifeboatS3", "TestSupport"]),
+        .testTarget(name: "LifeboatCLITests", dependencies: ["LifeboatKit", "LifeboatEngines", "LifeboatS3", "LifeboatS3Store", "TestSupport"]),
     ]
 )

@@ -10,17 +10,18 @@ import Foundation
 /// Swift Testing calls synchronous tests on it). A task executor on a Dispatch queue has threads
 /// of its own; every job of the task (and of its child tasks, and the part uploads the multipart
 /// writer starts with this executor) runs there.
-final class S3StoreExecutor: TaskExecutor, @unchecked Sendable {
-    static let shared = S3StoreExecutor()
+public final class S3StoreExecutor: TaskExecutor, @unchecked Sendable {
+    public static let shared = S3StoreExecutor()
     private let queue = DispatchQueue(label: "lifeboat.s3-store", attributes: .concurrent)
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 
-    /// Runs `body` on this executor and blocks the calling thread until it is done.
-    static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    /// Runs `body` on this executor and blocks the calling thread until it is done (also for
+    /// tests that must not wait on a cooperative pool other tests keep busy).
+    public static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
         let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
         Task(executorPreference: shared) {

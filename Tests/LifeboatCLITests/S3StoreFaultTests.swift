@@ -1,4 +1,5 @@
 import Foundation
+import LifeboatS3Store
 import TestSupport
 import Testing
 
@@ -55,8 +56,12 @@ struct S3StoreFaultTests {
         #expect(!s3.workspace.exists(".lifeboat-scratch"))
     }
 
-    @Test func aMigrateKilledDuringTheUploadLeavesNothingListedAndPruneAbortsTheUpload() async throws {
-        let s3 = try await S3StoreWorkspace()
+    /// Synchronous, with its S3 calls on the store's own executor: polled from the cooperative
+    /// pool, which the other tests keep busy, the upload was seen too late under a full run.
+    @Test func aMigrateKilledDuringTheUploadLeavesNothingListedAndPruneAbortsTheUpload() throws {
+        let s3 = try S3StoreExecutor.wait { try await S3StoreWorkspace() }
+        let client = s3.client, bucket = s3.bucket
+        let uploads = { try S3StoreExecutor.wait { try await client.listMultipartUploads(bucket: bucket, prefix: "app/") } }
         // 120 MB that does not compress: many 8 MiB parts, long enough to be caught mid-upload.
         #expect(try s3.workspace.run("migrate", "--target", "0001").exitCode == 0)
         let fill = try ChildProcess.tool("sqlite3", [s3.database, """
@@ -78,8 +83,8 @@ struct S3StoreFaultTests {
         try process.run()
         // Killed as soon as the multipart upload exists, long before its parts are all sent.
         let deadline = Date().addingTimeInterval(30)
-        while try await s3.client.listMultipartUploads(bucket: s3.bucket, prefix: "app/").isEmpty, Date() < deadline, process.isRunning {
-            try await Task.sleep(for: .milliseconds(2))
+        while try uploads().isEmpty, Date() < deadline, process.isRunning {
+            Thread.sleep(forTimeInterval: 0.002)
         }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
@@ -89,12 +94,12 @@ struct S3StoreFaultTests {
         #expect(try #require(try listed.json()["snapshots"] as? [[String: Any]]).isEmpty, "\(listed.stdout)")
         #expect(try s3.databaseBytes() == database)
         #expect(try s3.currentVersion() == "0001")
-        #expect(try await !s3.client.listMultipartUploads(bucket: s3.bucket, prefix: "app/").isEmpty)
+        #expect(try !uploads().isEmpty)
 
         let pruned = try s3.run("prune", "--format", "json")
         #expect(pruned.exitCode == 0, "\(pruned.stderr)")
         #expect(pruned.stdout.contains("incomplete upload"), "\(pruned.stdout)")
-        #expect(try await s3.client.listMultipartUploads(bucket: s3.bucket, prefix: "app/").isEmpty)
-        #expect(try await s3.keys().isEmpty)
+        #expect(try uploads().isEmpty)
+        #expect(try S3StoreExecutor.wait { try await s3.keys() }.isEmpty)
     }
 }

@@ -6,7 +6,7 @@ import Testing
 /// `scripts/test.sh`): `lifeboat` runs with `--backups s3://BUCKET/app?path_style=true`, the
 /// server as `AWS_ENDPOINT_URL_S3` and a recognisable secret, so tests can grep every output for it.
 /// Under `CI=true` the S3 tests run, and fail, without the server.
-struct S3StoreWorkspace {
+struct S3StoreWorkspace: @unchecked Sendable {  // handed to S3StoreExecutor.wait; used by one test at a time
     static let environment = ProcessInfo.processInfo.environment
     static let endpoint = environment["LIFEBOAT_TEST_S3_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 }
     static let shouldRun = endpoint != nil || ["true", "1", "yes"].contains(environment["CI"]?.lowercased() ?? "")
