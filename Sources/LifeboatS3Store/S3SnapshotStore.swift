@@ -34,6 +34,7 @@ public struct S3SnapshotStore: SnapshotStore {
     public init(location: S3Location, configuration: S3Configuration, scratchParent: String,
                 partSize: Int = 8 << 20, partsInFlight: Int = 2, retry: S3RetryPolicy = .default,
                 clock: @escaping @Sendable () -> Date = { Date() }) {
+        Self.returnLargeBuffersToTheSystem
         var configuration = configuration
         if location.pathStyle { configuration.pathStyle = true }
         self.location = location
@@ -43,6 +44,22 @@ public struct S3SnapshotStore: SnapshotStore {
         self.partSize = partSize
         self.partsInFlight = partsInFlight
     }
+
+    /// Multipart parts are 8 MiB buffers freed on whichever thread finished with them. glibc raises
+    /// its mmap threshold to the size of a freed mapped chunk, after which such buffers come from
+    /// per-thread heaps that keep the memory: peak RSS then grows with the database. A fixed 1 MiB
+    /// threshold keeps large buffers mapped, so each free returns them. Set once, and only by a
+    /// process that uses an S3 store.
+    static let returnLargeBuffersToTheSystem: Void = {
+        #if canImport(Glibc)
+        // malloc.h is not part of Swift's Glibc module: mallopt is looked up instead.
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD
+        if let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "mallopt") {
+            _ = unsafeBitCast(symbol, to: Mallopt.self)(mmapThreshold, 1 << 20)
+        }
+        #endif
+    }()
 
     /// `s3://BUCKET/PREFIX`.
     public var description: String { location.description }

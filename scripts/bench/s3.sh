@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 
 if [[ "${1:-}" == "-h" ]]; then
     sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
-    echo "Usage: scripts/bench/s3.sh [-h]   (data in bench-data/, generated once; awscli and moto from PyPI)"
+    echo "Usage: scripts/bench/s3.sh [-h] [64|256 …]   (default both; data in bench-data/, generated once; awscli and moto from PyPI)"
     exit 0
 fi
 
@@ -89,5 +89,7 @@ print(f"  peak RSS: snapshot {snap_rss/1024:.1f} MiB, restore {restore_rss/1024:
 PY
 }
 
-bench_size 64
-bench_size 256
+for mb in "${@:-64 256}"; do
+    # shellcheck disable=SC2086 # the default is two words
+    for size in $mb; do bench_size "$size"; done
+done
