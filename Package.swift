@@ -16,7 +16,7 @@ let package = Package(
     products: [
         .executable(name: "lifeboat", targets: ["LifeboatCLI"]),
         // An application links `LifeboatKit` and picks engines through `LifeboatEngines`.
-        .library(name: "LifeboatKit", targets: ["LifeboatKit", "LifeboatCore", "LifeboatCatalog", "LifeboatSnapshots", "LifeboatSQLite", "LifeboatPostgres", "LifeboatEngines"]),
+        .library(name: "LifeboatKit", targets: ["LifeboatKit", "LifeboatCore", "LifeboatCatalog", "LifeboatSnapshots", "LifeboatS3", "LifeboatS3Store", "LifeboatSQLite", "LifeboatPostgres", "LifeboatEngines"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -61,6 +61,7 @@ let package = Package(
                 "LifeboatCore",
                 "LifeboatCatalog",
                 "LifeboatSnapshots",
+                "LifeboatS3Store",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -69,6 +70,11 @@ let package = Package(
         .target(name: "LifeboatEngines", dependencies: ["LifeboatCore", "LifeboatSQLite", "LifeboatPostgres"]),
         // The S3 client (SigV4 over URLSession): self-contained, so a snapshot store can sit on it.
         .target(name: "LifeboatS3", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // The snapshot store in S3 (`--backups s3://…`): the store protocol over the S3 client.
+        .target(
+            name: "LifeboatS3Store",
+            dependencies: ["LifeboatCore", "LifeboatSnapshots", "LifeboatS3", .product(name: "Crypto", package: "swift-crypto")]
+        ),
 
         // MARK: - Command line
         .executableTarget(
@@ -92,15 +98,15 @@ let package = Package(
         // test build provides, so as a regular target it broke `swift build -c release`.
         .testTarget(
             name: "EngineConformance",
-            dependencies: ["LifeboatKit", "LifeboatEngines", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["LifeboatKit", "LifeboatEngines", "LifeboatS3", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/EngineConformance"
         ),
         // Running real programs (the binary, the scripts, sqlite3, gunzip, psql) from tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "LifeboatKitTests", dependencies: ["LifeboatKit", "LifeboatCore", "LifeboatCatalog", "LifeboatSnapshots"]),
+        .testTarget(name: "LifeboatKitTests", dependencies: ["LifeboatKit", "LifeboatCore", "LifeboatCatalog", "LifeboatSnapshots", "LifeboatS3", "LifeboatS3Store"]),
         .testTarget(name: "LifeboatSQLiteTests", dependencies: ["LifeboatKit", "LifeboatSQLite", "LifeboatCSQLite", "EngineConformance", "TestSupport"]),
         .testTarget(name: "LifeboatPostgresTests", dependencies: ["LifeboatKit", "LifeboatPostgres", "LifeboatCLibPQ", "EngineConformance", "TestSupport"]),
         .testTarget(name: "LifeboatS3Tests", dependencies: ["LifeboatS3"]),
-        .testTarget(name: "LifeboatCLITests", dependencies: ["LifeboatKit", "LifeboatEngines", "TestSupport"]),
+        .testTarget(name: "LifeboatCLITests", dependencies: ["LifeboatKit", "LifeboatEngines", "LifeboatS3", "LifeboatS3Store", "TestSupport"]),
     ]
 )

@@ -5,12 +5,14 @@ cd "$(dirname "$0")/.."
 
 usage() {
     cat <<'USAGE'
-Usage: scripts/bench.sh [-h] [catalog|statements|snapshot|postgres|pglocks|startup|fleet|all]
+Usage: scripts/bench.sh [-h] [catalog|statements|snapshot|s3|postgres|pglocks|startup|fleet|all]
 
   catalog   parse and validate a folder of 10,000 migration files (`lifeboat status`)
   statements  SQLite: `lifeboat migrate` of a 1 MB and an 8 MB file of INSERTs; the ratio (linear: ~8)
   snapshot  SQLite: `lifeboat snapshot`/`restore` of a ~256 MB database vs sqlite3 .backup + gzip / pigz,
             gunzip + integrity_check; peak RSS for 64 MB and 256 MB databases
+  s3        SQLite with an S3 store (moto on loopback): `lifeboat snapshot`/`restore` vs .backup + pigz +
+            aws s3 cp, aws s3 cp + gunzip + integrity_check; peak RSS for 64 MB and 256 MB databases
   postgres  PostgreSQL: snapshot/restore vs pg_dump -Fc / pg_restore on pgbench -s 16; 1,000 migrations
             vs dbmate and sql-migrate on both engines; status vs dbmate status
   pglocks   PostgreSQL: the longest stall of a reader of a 1M-row table while ALTER TABLE … ADD COLUMN
@@ -29,9 +31,9 @@ USAGE
 
 case "${1:-all}" in
     -h|--help) usage ;;
-    catalog|statements|snapshot|postgres|pglocks|startup|fleet) exec bash "scripts/bench/$1.sh" "${@:2}" ;;
+    catalog|statements|snapshot|s3|postgres|pglocks|startup|fleet) exec bash "scripts/bench/$1.sh" "${@:2}" ;;
     all)
-        for part in catalog statements snapshot postgres pglocks startup fleet; do
+        for part in catalog statements snapshot s3 postgres pglocks startup fleet; do
             bash "scripts/bench/$part.sh"
         done
         ;;

@@ -87,7 +87,9 @@ LIFEBOAT_MIGRATIONS=$(lb_abs "${LIFEBOAT_MIGRATIONS:-$lb_repo/migrations}")
 LIFEBOAT_BACKUPS=$(lb_abs "${LIFEBOAT_BACKUPS:-$lb_repo/backups}")
 export LIFEBOAT_MIGRATIONS LIFEBOAT_BACKUPS
 if [[ -z $report ]]; then
-    report="$LIFEBOAT_BACKUPS/reports/migrate-$(date -u +%Y%m%dT%H%M%S%3NZ).json"
+    reports=$LIFEBOAT_BACKUPS
+    [[ $reports != s3://* ]] || reports=$lb_repo/backups # an S3 store holds snapshots only
+    report="$reports/reports/migrate-$(date -u +%Y%m%dT%H%M%S%3NZ).json"
 fi
 report=$(lb_abs "$report")
 

@@ -28,6 +28,7 @@ The tests get:
                               that logs in with a password, so tests can CREATE DATABASE)
   LIFEBOAT_TEST_PG_BIN        the server's bin folder (pg_dump, psql, …)
   LIFEBOAT_TEST_S3_ENDPOINT   http://127.0.0.1:PORT (moto's S3 server; any bucket can be created)
+  AWS_ENDPOINT_URL_S3         the same, for `--backups s3://…` in the tests
   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION
                               fake keys for it ("testing"; moto accepts any) and us-east-1
 
@@ -300,6 +301,8 @@ done
 
 export LIFEBOAT_TEST_S3_ENDPOINT="http://127.0.0.1:$s3_port"
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
+# The S3 snapshot store reads its endpoint from the standard variable (tests pass ?path_style=true).
+export AWS_ENDPOINT_URL_S3="$LIFEBOAT_TEST_S3_ENDPOINT"
 
 # --- Tests -------------------------------------------------------------------------------------
 

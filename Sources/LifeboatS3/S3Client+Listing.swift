@@ -35,7 +35,7 @@ extension S3Client {
             let xml = S3XML(try await send("ListMultipartUploads", method: "GET", bucket: bucket, query: query).body)
             for entry in xml.blocks("Upload") {
                 guard let key = entry.first("Key"), let id = entry.first("UploadId") else { continue }
-                uploads.append(S3MultipartUpload(key: key, uploadID: id))
+                uploads.append(S3MultipartUpload(key: key, uploadID: id, initiated: entry.first("Initiated")))
             }
             if xml.first("IsTruncated") == "true", let key = xml.first("NextKeyMarker"), let upload = xml.first("NextUploadIdMarker") {
                 markers = (key, upload)

@@ -29,6 +29,19 @@ extension S3Client {
         try await send("GetObject", method: "GET", bucket: bucket, key: key).body
     }
 
+    /// Downloads bytes `range` (inclusive offsets, as HTTP's `Range: bytes=A-B`) of an object into
+    /// memory: a large object is read in bounded pieces, several at once, without a temporary file
+    /// outside the caller's control.
+    public func getObject(bucket: String, key: String, range: ClosedRange<Int64>) async throws -> Data {
+        let body = try await send("GetObject", method: "GET", bucket: bucket, key: key,
+                                  headers: ["Range": "bytes=\(range.lowerBound)-\(range.upperBound)"]).body
+        guard body.count == range.count else {
+            throw S3Error.malformedResponse(operation: "GetObject", bucket: bucket, key: key,
+                                            detail: "asked for \(range.count) bytes at \(range.lowerBound), got \(body.count)")
+        }
+        return body
+    }
+
     /// Downloads an object to `file`, streamed to disk in bounded memory; the file is replaced
     /// only when the whole object has arrived.
     public func getObject(bucket: String, key: String, to file: URL) async throws {

@@ -27,6 +27,8 @@ public actor S3MultipartWriter {
     public let partSize: Int
     public let maxInFlight: Int
     private let client: S3Client
+    /// Where the part uploads run (see `init`).
+    private let executor: (any TaskExecutor)?
     private var uploadID: String?
     private var buffer = Data()
     private var inFlight: [Task<S3CompletedPart, Error>] = []
@@ -41,8 +43,13 @@ public actor S3MultipartWriter {
     /// - Parameters:
     ///   - partSize: at least 5 MiB (S3's minimum for every part but the last).
     ///   - maxInFlight: parts uploading at once.
-    public init(client: S3Client, bucket: String, key: String, partSize: Int = 8 << 20, maxInFlight: Int = 4) {
+    ///   - executor: where part uploads run. Unstructured tasks do not inherit a task executor
+    ///     preference, so a caller that keeps its work off the cooperative pool (a synchronous
+    ///     caller blocking a pool thread while it waits) passes its executor here.
+    public init(client: S3Client, bucket: String, key: String, partSize: Int = 8 << 20, maxInFlight: Int = 4,
+                executor: (any TaskExecutor)? = nil) {
         self.client = client
+        self.executor = executor
         self.bucket = bucket
         self.key = key
         self.partSize = max(partSize, 5 << 20)
@@ -104,7 +111,7 @@ public actor S3MultipartWriter {
             let number = nextPart
             nextPart += 1
             let client = client, bucket = bucket, key = key
-            inFlight.append(Task {
+            inFlight.append(Task(executorPreference: executor) {
                 try await client.uploadPart(bucket: bucket, key: key, uploadID: id, partNumber: number, data: part)
             })
             peakBufferedBytes = max(peakBufferedBytes, buffer.count + inFlight.count * partSize)

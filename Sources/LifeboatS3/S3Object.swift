@@ -20,10 +20,13 @@ public struct S3Object: Sendable, Equatable {
 public struct S3MultipartUpload: Sendable, Equatable {
     public var key: String
     public var uploadID: String
+    /// When it started, as S3 gives it (ISO 8601), so a cleanup can spare a young, live upload.
+    public var initiated: String?
 
-    public init(key: String, uploadID: String) {
+    public init(key: String, uploadID: String, initiated: String? = nil) {
         self.key = key
         self.uploadID = uploadID
+        self.initiated = initiated
     }
 }
 

@@ -111,19 +111,7 @@ extension FolderSnapshotStore {
         } catch {
             throw SnapshotError.cannotRead(path: manifestPath, reason: error.localizedDescription)
         }
-        let manifest: SnapshotManifest
-        do {
-            manifest = try SnapshotManifest.decode(data)
-        } catch {
-            throw SnapshotError.badManifest(path: manifestPath, reason: ManifestDamage.describe(error))
-        }
-        if let expectedID, manifest.id != expectedID.rawValue {
-            throw SnapshotError.badManifest(path: manifestPath, reason: "it names snapshot '\(manifest.id)', not '\(expectedID)'")
-        }
-        guard !manifest.payload.contains("/"), manifest.payload.hasPrefix(manifest.id + "."),
-              manifest.payload.hasSuffix(".gz") else {
-            throw SnapshotError.badManifest(path: manifestPath, reason: "its payload '\(manifest.payload)' is not '\(manifest.id).<ext>.gz'")
-        }
+        let manifest = try SnapshotStoreChecks.manifest(data, path: manifestPath, expectedID: expectedID)
         let folder = (manifestPath as NSString).deletingLastPathComponent
         let payloadPath = folder.isEmpty ? manifest.payload : (folder as NSString).appendingPathComponent(manifest.payload)
         var isFolder: ObjCBool = false
@@ -146,12 +134,7 @@ extension FolderSnapshotStore {
     ///   `.missingPayload`, `.cannotRead`, `.checksumMismatch` — all exit 5, database untouched.
     public func openVerified(_ snapshot: StoredSnapshot, expectedEngine: String) throws -> GzipReader {
         let manifest = snapshot.manifest
-        guard manifest.format == SnapshotManifest.currentFormat else {
-            throw SnapshotError.unsupportedFormat(id: manifest.id, format: manifest.format)
-        }
-        guard manifest.engine == expectedEngine else {
-            throw SnapshotError.engineMismatch(id: manifest.id, snapshotEngine: manifest.engine, targetEngine: expectedEngine)
-        }
+        try SnapshotStoreChecks.restorable(manifest, into: expectedEngine)
         let fd: Int32
         do {
             fd = try PosixFile.open(snapshot.payloadPath, flags: O_RDONLY)

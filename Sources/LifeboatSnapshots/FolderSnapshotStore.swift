@@ -85,12 +85,7 @@ public struct FolderSnapshotStore: SnapshotStore {
         produce: (ByteSink) throws -> Void
     ) throws -> SnapshotManifest {
         let started = ContinuousClock.now
-        guard (1...9).contains(compressionLevel) else { throw GzipError.invalidLevel(compressionLevel) }
-        for key in engineVersions.keys where !SnapshotManifest.isEngineVersionKey(key) {
-            throw SnapshotError.badEngineVersionKey(key)
-        }
-        let ext = ext.hasPrefix(".") ? String(ext.dropFirst()) : ext
-        precondition(!ext.isEmpty && !ext.contains("/"), "a payload extension is a plain word such as 'sqlite'")
+        let ext = try SnapshotStoreChecks.writeParameters(compressionLevel: compressionLevel, engineVersions: engineVersions, extension: ext)
 
         try createFolderIfMissing()
         let (id, payloadFD) = try claimID(schemaVersion: schemaVersion, ext: ext)

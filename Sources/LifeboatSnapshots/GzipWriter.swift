@@ -45,6 +45,9 @@ public final class GzipWriter: ByteSink {
     }
 
     private let fd: Int32
+    /// Where finished members go instead of `fd`, for a store that is not a file (S3's multipart
+    /// upload): called on the writing thread, in order.
+    private var output: ((UnsafeRawBufferPointer) throws -> Void)?
     private let ownsDescriptor: Bool
     private let path: String
     private let level: Int32
@@ -113,6 +116,24 @@ public final class GzipWriter: ByteSink {
         try Self.validate(level: level)
         try self.init(fd: fileDescriptor, owns: false, path: name, level: level, chunkSize: chunkSize,
                       maxChunksInFlight: maxChunksInFlight, progress: progress)
+    }
+
+    /// Compresses into `output`, which gets each finished gzip member in order, on the writing
+    /// thread (so it may block to apply back-pressure); an error it throws fails the writer.
+    /// - Parameter name: how to name the destination in error messages.
+    /// - Throws: `GzipError.invalidLevel`.
+    public convenience init(
+        name: String,
+        level: Int = 6,
+        chunkSize: Int = GzipWriter.defaultChunkSize,
+        maxChunksInFlight: Int? = nil,
+        progress: ((Int64) -> Void)? = nil,
+        output: @escaping (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        try Self.validate(level: level)
+        try self.init(fd: -1, owns: false, path: name, level: level, chunkSize: chunkSize,
+                      maxChunksInFlight: maxChunksInFlight, progress: progress)
+        self.output = output
     }
 
     private init(
@@ -258,6 +279,12 @@ public final class GzipWriter: ByteSink {
     private func emit(_ chunk: DeflateChunk) throws {
         if let failure = chunk.failure { throw GzipError.compressionFailed(reason: failure) }
         let bytes = UnsafeRawBufferPointer(start: chunk.output, count: chunk.outputCount)
+        if let output {
+            try output(bytes)
+            hasher.update(bufferPointer: bytes)
+            compressedBytes += Int64(chunk.outputCount)
+            return
+        }
         do {
             try PosixFile.writeAll(fd, bytes)
         } catch {

@@ -37,7 +37,7 @@ enum ManifestDamage {
 
 extension SnapshotError {
     /// Why a manifest that failed to load is damaged, for the `damaged` list of `snapshots`.
-    var damageReason: String {
+    public var damageReason: String {
         switch self {
         case .badManifest(_, let reason): return reason
         case .missingPayload(_, let path): return "its payload '\((path as NSString).lastPathComponent)' is missing"

@@ -5,6 +5,12 @@ public struct SnapshotScan: Sendable {
     public var snapshots: [StoredSnapshot]
     public var damaged: [DamagedManifest]
 
+    /// For stores in other modules (the S3 store): both lists newest first.
+    public init(snapshots: [StoredSnapshot], damaged: [DamagedManifest]) {
+        self.snapshots = snapshots
+        self.damaged = damaged
+    }
+
     /// What `latest` means (SPEC "Snapshots"): the newest snapshot that is not a `pre-restore`
     /// safety snapshot, so restoring `latest` twice never brings back what the first restore replaced.
     public var latest: StoredSnapshot? {

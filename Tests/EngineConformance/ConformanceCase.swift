@@ -18,6 +18,12 @@ public struct ConformanceCase: Sendable, CustomTestStringConvertible {
 }
 
 extension ConformanceSuite {
+    /// The snapshot and restore cases, which each engine also runs with an S3 snapshot store
+    /// (`ConformanceSuite(engine, backups: "s3://…")`): the store must not change what they show.
+    public static let storeCases: [ConformanceCase] = allCases.filter {
+        ["migrateTakesOneSnapshotOfTheStateBefore", "failureRestoresTheStateBeforeTheRun", "restoreIsExactAndUndoable"].contains($0.name)
+    }
+
     /// Every case of the suite, in the order they read.
     public static let allCases: [ConformanceCase] = [
         ConformanceCase("migrateAppliesAllAndRecordsHistory") { try $0.migrateAppliesAllAndRecordsHistory() },

@@ -7,8 +7,14 @@ import Testing
 /// engine's test target (the golang-migrate way: dumb drivers, one shared suite).
 public struct ConformanceSuite: Sendable {
     public let engine: ConformanceEngine
+    /// The snapshot store's location when it is not the migration folder's `backups` folder
+    /// (an `s3://` store, see `ConformanceS3`).
+    public let backups: String?
 
-    public init(_ engine: ConformanceEngine) { self.engine = engine }
+    public init(_ engine: ConformanceEngine, backups: String? = nil) {
+        self.engine = engine
+        self.backups = backups
+    }
 
     /// Three good migrations, the second with a verify section.
     public static let goodMigrations: [String: String] = [
@@ -39,7 +45,7 @@ public struct ConformanceSuite: Sendable {
     /// A Lifeboat over `database` and `folder`.
     public func lifeboat(_ database: ConformanceDatabase, _ folder: MigrationFolder, lockTimeout: Double = 5) throws -> Lifeboat {
         let configuration = try Configuration(databaseURL: database.url, migrationsDirectory: folder.migrations.path,
-                                              backupsDirectory: folder.backups.path, lockTimeout: lockTimeout)
+                                              backupsDirectory: backups ?? folder.backups.path, lockTimeout: lockTimeout)
         return Lifeboat(configuration: configuration, engines: StandardEngines())
     }
 

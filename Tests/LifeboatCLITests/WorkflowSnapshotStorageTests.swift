@@ -23,14 +23,18 @@ import Testing
         }.first
     }
 
-    @Test func deployAndRestoreShareAVolumeThatHoldsTheBackups() throws {
+    @Test func deployAndRestoreUseTheS3StoreOrShareAVolumeThatHoldsTheBackups() throws {
         let text = try String(contentsOf: Self.workflow, encoding: .utf8)
         var mounts: [String] = []
         for name in ["deploy", "restore"] {
             let lines = job(name, in: text)
             #expect(!lines.isEmpty, "job \(name)")
-            let backups = try #require(value("LIFEBOAT_BACKUPS", in: lines), "job \(name) sets LIFEBOAT_BACKUPS")
-            #expect(backups.hasPrefix("/"), "an absolute path in the container: \(backups)")
+            let setting = try #require(value("LIFEBOAT_BACKUPS", in: lines), "job \(name) sets LIFEBOAT_BACKUPS")
+            // Issue 12: an S3 store from the secret when it is set, else the mounted folder.
+            #expect(setting.hasPrefix("${{ secrets.LIFEBOAT_BACKUPS || '"), "the S3 store from the secret first: \(setting)")
+            let backups = try #require(setting.split(separator: "'").first { $0.hasPrefix("/") }.map(String.init),
+                                       "a folder when the secret is not set: \(setting)")
+            #expect(value("AWS_SECRET_ACCESS_KEY", in: lines) == "${{ secrets.AWS_SECRET_ACCESS_KEY }}", "job \(name): keys from secrets")
             let volume = try #require(lines.first { $0.hasSuffix(":" + backups) && $0.contains("- ") },
                                       "job \(name) mounts a runner folder at \(backups)")
             mounts.append(String(volume).trimmingCharacters(in: .whitespaces))

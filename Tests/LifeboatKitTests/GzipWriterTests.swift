@@ -61,6 +61,29 @@ struct GzipWriterTests {
         #expect(summary.sha256 == (try F.sha256sum(gz, scratch: scratch)))
     }
 
+    @Test("an output closure gets every member in order (the S3 store's upload), and an error it throws fails the writer")
+    func outputClosureGetsTheSameBytesAsAFile() throws {
+        let scratch = try F.Scratch()
+        let data = F.mixedBytes(700_000)
+        var received = Data()
+        let writer = try GzipWriter(name: "s3://bucket/x.gz", chunkSize: 100_000) { received.append(contentsOf: $0) }
+        try F.write(data, to: writer)
+        let summary = try writer.finish()
+        let gz = scratch.file("closure.gz")
+        try received.write(to: URL(fileURLWithPath: gz))
+        #expect(summary.compressedBytes == Int64(received.count))
+        #expect(summary.sha256 == (try F.sha256sum(gz, scratch: scratch)))
+        #expect(try F.readAll(try GzipReader(path: gz)) == data)
+
+        struct Refused: Error {}
+        let failing = try GzipWriter(name: "s3://bucket/y.gz", chunkSize: 100_000) { _ in throw Refused() }
+        #expect(throws: Refused.self) {
+            try F.write(data, to: failing)
+            _ = try failing.finish()
+        }
+        #expect(throws: GzipError.writerClosed) { _ = try failing.finish() }
+    }
+
     @Test("levels 1 and 9 both round-trip, and 9 is smaller")
     func levelsOneAndNine() throws {
         let scratch = try F.Scratch()

@@ -1,10 +1,11 @@
 import Foundation
 import LifeboatKit
+import LifeboatS3Store
 import Testing
 
 /// What every `SnapshotStore` must do, whatever holds its files (issue 11): one list of cases,
-/// each a function of a fresh empty store, run here for `FolderSnapshotStore`. Issue 12's S3
-/// store adds a `StoreFactory` to `factories` and runs the same list. Folder-only behaviour
+/// each a function of a fresh empty store, run for `FolderSnapshotStore` and (issue 12) for
+/// `S3SnapshotStore` in a fresh bucket of the test S3 server (see `S3TestBucket`). Folder-only behaviour
 /// (permissions, fsync, partial files, paths) stays in `SnapshotStoreTests` / `SnapshotScanTests`.
 @Suite("SnapshotStore conformance")
 struct SnapshotStoreConformance {
@@ -14,7 +15,7 @@ struct SnapshotStoreConformance {
     /// Makes a fresh, empty store; `scratch` lives as long as the test, for stores that need a folder.
     struct StoreFactory: Sendable, CustomTestStringConvertible {
         let name: String
-        let make: @Sendable (F.Scratch) throws -> any SnapshotStore
+        let make: @Sendable (F.Scratch) async throws -> any SnapshotStore
         var testDescription: String { name }
     }
 
@@ -24,7 +25,12 @@ struct SnapshotStoreConformance {
             let clock = SnapshotScanTests.Clock()
             return FolderSnapshotStore(directory: scratch.file("backups"), clock: { clock.tick() })
         },
-    ]
+    ] + (S3TestBucket.shouldRun ? [
+        StoreFactory(name: "s3") { scratch in
+            let clock = SnapshotScanTests.Clock()
+            return try await S3TestBucket.store(scratchParent: scratch.file("local"), clock: { clock.tick() })
+        },
+    ] : [])
 
     /// One conformance case: a name for the report and the check, given a fresh empty store.
     struct Case: Sendable, CustomTestStringConvertible {
@@ -34,9 +40,9 @@ struct SnapshotStoreConformance {
     }
 
     @Test("every store passes every case", arguments: factories, cases)
-    func conforms(_ factory: StoreFactory, _ item: Case) throws {
+    func conforms(_ factory: StoreFactory, _ item: Case) async throws {
         let scratch = try F.Scratch()
-        try item.check(try factory.make(scratch))
+        try item.check(try await factory.make(scratch))
     }
 
     @discardableResult

@@ -9,6 +9,12 @@ struct PostgresConformanceTests {
     /// The one list of cases (`ConformanceSuite.allCases`), each a test of its own.
     @Test(arguments: ConformanceSuite.allCases)
     func conformance(_ behaviour: ConformanceCase) throws { try behaviour.run(on: suite) }
+
+    /// The snapshot and restore cases again, with the snapshots in S3 (issue 12).
+    @Test(.enabled(if: ConformanceS3.shouldRun), arguments: ConformanceSuite.storeCases)
+    func conformanceWithAnS3Store(_ behaviour: ConformanceCase) async throws {
+        try behaviour.run(on: ConformanceSuite(PostgresConformanceEngine(), backups: try await ConformanceS3.freshLocation()))
+    }
 }
 
 /// The witness itself: a fingerprint that missed a change would make every "unchanged" check above

@@ -32,7 +32,9 @@ struct S3MultipartUploadTests {
         let other = try await client.createMultipartUpload(bucket: bucket, key: "snap/3.sqlite.gz")
 
         try await client.abortMultipartUpload(bucket: bucket, key: "snap/2.sqlite.gz", uploadID: id)
-        #expect(try await client.listMultipartUploads(bucket: bucket, prefix: "snap/") == [S3MultipartUpload(key: "snap/3.sqlite.gz", uploadID: other)])
+        let listed = try await client.listMultipartUploads(bucket: bucket, prefix: "snap/")
+        #expect(listed.map { [$0.key, $0.uploadID] } == [["snap/3.sqlite.gz", other]])
+        #expect(listed.allSatisfy { $0.initiated != nil })
         #expect(try await client.listObjects(bucket: bucket).isEmpty)
     }
 

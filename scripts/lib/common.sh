@@ -40,7 +40,7 @@ need_value() { [[ $# -ge 2 ]] || lb_die 2 "$1 needs a value (see -h)"; }
 # lb_abs PATH: PATH made absolute against the caller's current folder (it need not exist).
 lb_abs() {
     case $1 in
-        /*) printf '%s\n' "$1" ;;
+        /* | s3://*) printf '%s\n' "$1" ;; # an S3 snapshot store is a location, not a path
         *) printf '%s\n' "$PWD/${1#./}" ;;
     esac
 }

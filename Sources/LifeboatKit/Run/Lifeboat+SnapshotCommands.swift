@@ -121,6 +121,7 @@ extension Lifeboat {
         return try withLock(engine) {
             let reader = try snapshotStore.openVerified(stored, expectedEngine: engine.kind.rawValue)
             var safety: SnapshotManifest?
+            var unread: GzipReader?
             if safetySnapshot {
                 // Only worth its cost when a safety snapshot would otherwise be left behind: the
                 // restore itself checks everything before it changes the database.
@@ -135,9 +136,9 @@ extension Lifeboat {
                 safety = try takeSnapshot(of: engine, reason: .preRestore, schemaVersion: version, appliedCount: count,
                                           label: "before restoring \(stored.manifest.id)")
             } else {
-                reader.close()
+                unread = reader  // verified and unread: restore from it rather than fetch it again
             }
-            try restore(stored, into: engine)
+            try restore(stored, into: engine, verified: unread)
             let (restoredVersion, _) = try currentVersion(of: engine)
             logger.info("restored \(stored.manifest.id); the database is at version \(restoredVersion ?? "none")")
             return RestoreReport(snapshot: stored.manifest, safetySnapshot: safety, restoredVersion: restoredVersion,

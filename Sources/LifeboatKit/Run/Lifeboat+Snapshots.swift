@@ -36,8 +36,10 @@ extension Lifeboat {
 
     /// Streams a verified snapshot into `engine`. The store checks the manifest, the engine and
     /// the SHA-256 before a byte reaches the engine; the engine restores all-or-nothing.
-    func restore(_ snapshot: StoredSnapshot, into engine: DatabaseEngine) throws {
-        let reader = try snapshotStore.openVerified(snapshot, expectedEngine: engine.kind.rawValue)
+    /// - Parameter verified: a reader `openVerified` already returned for it and nothing has read,
+    ///   so a remote store's payload is not downloaded twice; nil opens one.
+    func restore(_ snapshot: StoredSnapshot, into engine: DatabaseEngine, verified: GzipReader? = nil) throws {
+        let reader = try verified ?? snapshotStore.openVerified(snapshot, expectedEngine: engine.kind.rawValue)
         defer { reader.close() }
         let source = ProgressSource(reader, total: snapshot.manifest.rawBytes, progress: progress)
         defer { source.finish() }

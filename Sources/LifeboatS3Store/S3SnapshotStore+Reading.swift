@@ -1,0 +1,214 @@
+import Crypto
+import Foundation
+import LifeboatCore
+import LifeboatS3
+import LifeboatSnapshots
+
+extension S3SnapshotStore {
+    // MARK: - Listing
+
+    /// The complete snapshots and the damaged manifests, newest first, as the folder store
+    /// finds them: a manifest `<id>.json` that loads, names `<id>` and a payload that exists.
+    public func scan(identity: String?) throws -> SnapshotScan {
+        let names = try objectNames()
+        let present = Set(names)
+        let manifests = names.filter { $0.hasSuffix(".json") }.compactMap { name in
+            SnapshotID(String(name.dropLast(".json".count))).map { (name, $0) }
+        }
+        let bucket = location.bucket
+        let keys = manifests.map { location.key($0.0) }
+        // Fetched a few at once: one request per snapshot, so a long listing stays quick.
+        let bodies: [String: Result<Data, S3Error>] = try s3(Self.unchanged) { client in
+            try await withThrowingTaskGroup(of: (String, Result<Data, S3Error>).self) { group in
+                var results: [String: Result<Data, S3Error>] = [:]
+                var pending = keys[...]
+                func next() {
+                    guard let key = pending.popFirst() else { return }
+                    group.addTask {
+                        do { return (key, .success(try await client.getObject(bucket: bucket, key: key))) }
+                        catch let error as S3Error where error.status == 404 { return (key, .failure(error)) }
+                    }
+                }
+                for _ in 0..<8 { next() }
+                while let (key, result) = try await group.next() {
+                    results[key] = result
+                    next()
+                }
+                return results
+            }
+        }
+        var found: [(SnapshotID, StoredSnapshot)] = []
+        var damaged: [(SnapshotID, DamagedManifest)] = []
+        for (name, id) in manifests {
+            // Deleted between the listing and the read (a concurrent prune): not there any more.
+            guard case let .success(data)? = bodies[location.key(name)] else { continue }
+            do {
+                let snapshot = try load(data, manifest: location, name: name, expectedID: id) { present.contains($0) }
+                guard identity.map({ DatabaseURL.sameIdentity(snapshot.manifest.databaseIdentity, $0) }) ?? true else { continue }
+                found.append((id, snapshot))
+            } catch let error as SnapshotError {
+                if let identity, let other = Self.identityField(of: data), !DatabaseURL.sameIdentity(other, identity) { continue }
+                damaged.append((id, DamagedManifest(file: location.url(of: name), reason: error.damageReason, id: id.rawValue)))
+            }
+        }
+        return SnapshotScan(snapshots: found.sorted { $0.0 > $1.0 }.map(\.1),
+                            damaged: damaged.sorted { $0.0 > $1.0 }.map(\.1))
+    }
+
+    /// The `database_identity` of a manifest that does not load as a whole, when it can be read.
+    static func identityField(of data: Data) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return object["database_identity"] as? String
+    }
+
+    /// Decodes a manifest and checks that it names `expectedID` and a plain payload that exists.
+    func load(_ data: Data, manifest folder: S3Location, name: String, expectedID: SnapshotID?,
+              payloadExists: (String) throws -> Bool) throws -> StoredSnapshot {
+        let path = folder.url(of: name)
+        let manifest = try SnapshotStoreChecks.manifest(data, path: path, expectedID: expectedID)
+        guard try payloadExists(manifest.payload) else {
+            throw SnapshotError.missingPayload(id: manifest.id, path: folder.url(of: manifest.payload))
+        }
+        return StoredSnapshot(manifest: manifest, manifestPath: path, payloadPath: folder.url(of: manifest.payload))
+    }
+
+    // MARK: - Resolving
+
+    /// Finds the snapshot a user named: `latest`, an id in this store, or an object's URL
+    /// (`s3://BUCKET/PREFIX/<id>.json` or its payload `….gz`), in this bucket or another the
+    /// same keys can read. Errors as `FolderSnapshotStore.resolve`.
+    public func resolve(_ reference: String, identity: String) throws -> StoredSnapshot {
+        if reference == "latest" {
+            guard let newest = try scan(identity: identity).latest else { throw ConfigurationError.unknownSnapshot(reference) }
+            return newest
+        }
+        if let id = SnapshotID(reference) {
+            return try loadManifest(in: location, name: id.rawValue + ".json", expectedID: id, reference: reference)
+        }
+        guard let (folder, name) = S3Location.object(reference) else { throw ConfigurationError.unknownSnapshot(reference) }
+        if name.hasSuffix(".json") {
+            return try loadManifest(in: folder, name: name, expectedID: nil, reference: reference)
+        }
+        if name.hasSuffix(".gz"), let id = Self.snapshotID(inName: name) {
+            guard try exists(folder, name) else { throw ConfigurationError.unknownSnapshot(reference) }
+            let snapshot: StoredSnapshot
+            do {
+                snapshot = try loadManifest(in: folder, name: id.rawValue + ".json", expectedID: id, reference: reference)
+            } catch is ConfigurationError {
+                throw SnapshotError.incomplete(payload: reference)
+            }
+            guard snapshot.manifest.payload == name else { throw SnapshotError.incomplete(payload: reference) }
+            return snapshot
+        }
+        throw ConfigurationError.unknownSnapshot(reference)
+    }
+
+    /// Reads and checks one manifest; a missing one is `unknownSnapshot(reference)` (exit 2).
+    private func loadManifest(in folder: S3Location, name: String, expectedID: SnapshotID?, reference: String) throws -> StoredSnapshot {
+        let key = folder.key(name)
+        let data: Data? = try s3(Self.unchanged) { client in
+            do {
+                return try await client.getObject(bucket: folder.bucket, key: key)
+            } catch let error as S3Error where error.status == 404 && error.code != "NoSuchBucket" {
+                return nil
+            }
+        }
+        guard let data else { throw ConfigurationError.unknownSnapshot(reference) }
+        return try load(data, manifest: folder, name: name, expectedID: expectedID) { try exists(folder, $0) }
+    }
+
+    /// Whether an object exists (HEAD).
+    private func exists(_ folder: S3Location, _ name: String) throws -> Bool {
+        let key = folder.key(name)
+        return try s3(Self.unchanged) { client in
+            do {
+                _ = try await client.headObject(bucket: folder.bucket, key: key)
+                return true
+            } catch let error as S3Error where error.status == 404 {
+                return false
+            }
+        }
+    }
+
+    // MARK: - Verifying
+
+    /// Checks the manifest's format and engine, downloads the payload to a private scratch file
+    /// (unlinked at once, so neither a kill nor a crash leaves a copy), and checks its size and
+    /// SHA-256 against the manifest before a byte is handed out. The reader reads the very file
+    /// that was hashed. Errors as `FolderSnapshotStore.openVerified`, plus `S3StoreError`.
+    public func openVerified(_ snapshot: StoredSnapshot, expectedEngine: String) throws -> GzipReader {
+        let manifest = snapshot.manifest
+        try SnapshotStoreChecks.restorable(manifest, into: expectedEngine)
+        guard let (folder, name) = S3Location.object(snapshot.payloadPath) else {
+            throw SnapshotError.missingPayload(id: manifest.id, path: snapshot.payloadPath)
+        }
+        let key = folder.key(name)
+        let size: Int64 = try s3(Self.unchanged) { client in
+            do {
+                return try await client.headObject(bucket: folder.bucket, key: key).size
+            } catch let error as S3Error where error.status == 404 {
+                return -1
+            }
+        }
+        guard size >= 0 else { throw SnapshotError.missingPayload(id: manifest.id, path: snapshot.payloadPath) }
+
+        let scratch = try ScratchFolder(in: scratchParent)
+        defer { scratch.remove() }
+        let file = scratch.file(name)
+        let fd = open(file, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw SnapshotError.cannotWrite(path: file, reason: String(cString: strerror(errno))) }
+        unlink(file)
+        do {
+            let digest = try download(folder.bucket, key, size: size, into: fd, path: file)
+            guard size == manifest.compressedBytes, digest == manifest.sha256.lowercased() else {
+                let actual = size == manifest.compressedBytes ? digest : "\(digest) (\(size) bytes, the manifest says \(manifest.compressedBytes))"
+                throw SnapshotError.checksumMismatch(id: manifest.id, expected: manifest.sha256, actual: actual)
+            }
+            guard lseek(fd, 0, SEEK_SET) == 0 else {
+                throw SnapshotError.cannotRead(path: file, reason: String(cString: strerror(errno)))
+            }
+        } catch {
+            close(fd)
+            throw error
+        }
+        return try GzipReader(fileDescriptor: fd, path: snapshot.payloadPath, closeWhenDone: true)
+    }
+
+    /// Downloads `size` bytes of an object into `fd` in ranged GETs, a few at once (memory about
+    /// `partSize × (partsInFlight + 1)`), hashing them in order. Returns the SHA-256 (hex).
+    private func download(_ bucket: String, _ key: String, size: Int64, into fd: Int32, path: String) throws -> String {
+        let pieces = stride(from: Int64(0), to: size, by: partSize).map { $0...(min($0 + Int64(partSize), size) - 1) }
+        var hasher = SHA256()
+        let window = max(partsInFlight, 1) + 1
+        var start = 0
+        while start < pieces.count {
+            let batch = Array(pieces[start..<min(start + window, pieces.count)])
+            let datas: [Data] = try s3(Self.unchanged) { client in
+                try await withThrowingTaskGroup(of: (Int, Data).self) { group in
+                    for (index, range) in batch.enumerated() {
+                        group.addTask { (index, try await client.getObject(bucket: bucket, key: key, range: range)) }
+                    }
+                    var out = [Data](repeating: Data(), count: batch.count)
+                    for try await (index, data) in group { out[index] = data }
+                    return out
+                }
+            }
+            for data in datas {
+                hasher.update(data: data)
+                try data.withUnsafeBytes { bytes in
+                    var offset = 0
+                    while offset < bytes.count {
+                        let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                        if written < 0 {
+                            if errno == EINTR { continue }
+                            throw SnapshotError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+                        }
+                        offset += written
+                    }
+                }
+            }
+            start += batch.count
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
