@@ -1,13 +1,13 @@
 import ArgumentParser
 import LifeboatKit
 
-/// `lifeboat drop`: removes the target database, like `dbmate drop`, after a `pre-drop` snapshot.
+/// `lifeboat drop`: removes the target database, like `dbmate drop`, after a snapshot of it.
 struct DropCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drop",
         abstract: "Snapshot the target database, then drop it (exit 0 when it does not exist).",
         discussion: """
-            The snapshot (reason pre-drop) is what `restore latest` finds afterwards: `lifeboat create` \
+            The snapshot (reason manual, label "before drop") is what `restore latest` finds afterwards: `lifeboat create` \
             then `lifeboat restore latest` puts the database back. Asks for confirmation on a \
             terminal; without one it needs --yes.
             """)

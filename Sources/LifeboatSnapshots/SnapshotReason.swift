@@ -10,6 +10,4 @@ public enum SnapshotReason: String, Sendable, Codable, CaseIterable {
     case manual
     /// The safety snapshot `restore` takes of the current state before replacing it.
     case preRestore = "pre-restore"
-    /// Before `drop` removed the database: `create` then `restore latest` puts it back.
-    case preDrop = "pre-drop"
 }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `lifeboat drop` (a dbmate habit), backup-first: a `pre-drop` snapshot, then the database is
+/// `lifeboat drop` (a dbmate habit), backup-first: a snapshot (label "before drop"), then the database is
 /// gone; `create` + `restore latest` puts it back. Without a terminal it needs `--yes`.
 @Suite struct DropCommandTests {
     private func sqlite(_ workspace: Workspace, _ sql: String) throws -> String {
@@ -26,7 +26,7 @@ import TestSupport
         let report = try dropped.json()
         #expect(report["dropped"] as? Bool == true)
         let snapshot = try #require(report["snapshot"] as? [String: Any])
-        #expect(snapshot["reason"] as? String == "pre-drop")
+        #expect(snapshot["reason"] as? String == "manual" && snapshot["label"] as? String == "before drop")
         #expect(!workspace.exists("app.sqlite") && !workspace.exists("app.sqlite-journal"))
 
         let listed = try workspace.run("snapshots", "--format", "json", "--all")

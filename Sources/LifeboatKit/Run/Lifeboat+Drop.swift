@@ -12,8 +12,12 @@ public struct DropReport: Encodable, Sendable {
 }
 
 extension Lifeboat {
+    /// The label of the snapshot `drop` takes first. Its reason is `manual` (the SPEC's reasons
+    /// are a closed list that other readers of manifests may check), so `restore latest` finds it.
+    static let dropLabel = "before drop"
+
     /// `lifeboat drop`: removes the target database, like `dbmate drop`, but backup-first: a
-    /// `pre-drop` snapshot is taken under the run lock before anything is removed, unless
+    /// snapshot (reason `manual`, label "before drop") is taken under the run lock before anything is removed, unless
     /// `snapshot` is false. No backup, no drop: a failed snapshot leaves the database as it was.
     ///
     /// The lock is released before the drop itself (PostgreSQL cannot drop the database its
@@ -37,7 +41,7 @@ extension Lifeboat {
             defer { engine.close() }
             manifest = try withLock(engine) {
                 let (version, count) = try currentVersion(of: engine)
-                return try takeSnapshot(of: engine, reason: .preDrop, schemaVersion: version, appliedCount: count, label: nil)
+                return try takeSnapshot(of: engine, reason: .manual, schemaVersion: version, appliedCount: count, label: Self.dropLabel)
             }
         }
         let dropped = try provisioning.dropDatabase(url, options: options)
