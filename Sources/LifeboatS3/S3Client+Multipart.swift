@@ -19,10 +19,7 @@ extension S3Client {
         let response = try await send("UploadPart", method: "PUT", bucket: bucket, key: key,
                                       query: [("partNumber", String(partNumber)), ("uploadId", uploadID)],
                                       headers: ["Content-MD5": Self.contentMD5(data)], body: .data(data))
-        guard let etag = response.headers["etag"], !etag.isEmpty else {
-            throw S3Error.malformedResponse(operation: "UploadPart", bucket: bucket, key: key, detail: "no ETag for part \(partNumber)")
-        }
-        return S3CompletedPart(partNumber: partNumber, etag: etag)
+        return try Self.completedPart(response, bucket: bucket, key: key, partNumber: partNumber)
     }
 
     /// Joins the parts into the object. S3 may answer 200 with an `<Error>` body here: that is an error too.
@@ -43,5 +40,25 @@ extension S3Client {
     /// Abandons the upload; S3 drops its parts.
     public func abortMultipartUpload(bucket: String, key: String, uploadID: String) async throws {
         _ = try await send("AbortMultipartUpload", method: "DELETE", bucket: bucket, key: key, query: [("uploadId", uploadID)])
+    }
+}
+
+extension S3Client {
+    /// Uploads part `partNumber` streamed from `file` (see `uploadPart(…data:)`): `contentMD5` is
+    /// the file's MD5 (base64), computed by the caller as it wrote the file, and the file's SHA-256
+    /// is signed as the payload hash, so S3 refuses a part that arrived different.
+    public func uploadPart(bucket: String, key: String, uploadID: String, partNumber: Int, file: URL, contentMD5: String) async throws -> S3CompletedPart {
+        let response = try await send("UploadPart", method: "PUT", bucket: bucket, key: key,
+                                      query: [("partNumber", String(partNumber)), ("uploadId", uploadID)],
+                                      headers: ["Content-MD5": contentMD5], body: .file(file))
+        return try Self.completedPart(response, bucket: bucket, key: key, partNumber: partNumber)
+    }
+
+    /// The part's ETag, which CompleteMultipartUpload needs.
+    private static func completedPart(_ response: Response, bucket: String, key: String, partNumber: Int) throws -> S3CompletedPart {
+        guard let etag = response.headers["etag"], !etag.isEmpty else {
+            throw S3Error.malformedResponse(operation: "UploadPart", bucket: bucket, key: key, detail: "no ETag for part \(partNumber)")
+        }
+        return S3CompletedPart(partNumber: partNumber, etag: etag)
     }
 }

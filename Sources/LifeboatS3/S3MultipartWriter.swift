@@ -5,7 +5,9 @@ import Foundation
 /// cut into parts of `partSize` as they come, at most `maxInFlight` parts upload at once (a write
 /// waits for the oldest part when the limit is reached), and the whole payload's SHA-256 is computed
 /// on the way. Memory stays bounded whatever the size: at most `maxInFlight` parts in flight plus
-/// the one being filled. Any failure aborts the multipart upload, so no part is left behind.
+/// the one being filled — or, with a `spoolFolder`, next to none: each part is gathered in a file
+/// there and uploaded streamed from it (the file is deleted once its upload ends). Any failure
+/// aborts the multipart upload, so no part is left behind.
 ///
 /// One writer at a time: call `write` and `finish` from one task, in order.
 public actor S3MultipartWriter {
@@ -31,13 +33,18 @@ public actor S3MultipartWriter {
     private let executor: (any TaskExecutor)?
     private var uploadID: String?
     private var buffer = Data()
+    /// Where parts are gathered as files instead of `buffer`, if anywhere.
+    private let spoolFolder: URL?
+    /// The part being filled in `spoolFolder`.
+    private var spooling: S3PartFile?
     private var inFlight: [Task<S3CompletedPart, Error>] = []
     private var completed: [S3CompletedPart] = []
     private var hasher = SHA256()
     private var size: Int64 = 0
     private var nextPart = 1
     private var failed = false
-    /// The most bytes this writer held at once (the part being filled plus the parts in flight).
+    /// The most part bytes this writer held in memory at once (the part being filled plus the parts
+    /// in flight; none with a spool folder).
     public private(set) var peakBufferedBytes = 0
 
     /// - Parameters:
@@ -46,9 +53,12 @@ public actor S3MultipartWriter {
     ///   - executor: where part uploads run. Unstructured tasks do not inherit a task executor
     ///     preference, so a caller that keeps its work off the cooperative pool (a synchronous
     ///     caller blocking a pool thread while it waits) passes its executor here.
+    ///   - spoolFolder: a private local folder to gather parts in as files (memory then stays flat
+    ///     whatever the part size and the parts in flight); nil holds them in memory.
     public init(client: S3Client, bucket: String, key: String, partSize: Int = 8 << 20, maxInFlight: Int = 4,
-                executor: (any TaskExecutor)? = nil) {
+                executor: (any TaskExecutor)? = nil, spoolFolder: URL? = nil) {
         self.client = client
+        self.spoolFolder = spoolFolder
         self.executor = executor
         self.bucket = bucket
         self.key = key
@@ -61,12 +71,47 @@ public actor S3MultipartWriter {
         precondition(!failed, "S3MultipartWriter used after a failure")
         hasher.update(data: data)
         size += Int64(data.count)
-        buffer.append(data)
-        peakBufferedBytes = max(peakBufferedBytes, buffer.count + inFlight.count * partSize)
-        while buffer.count >= partSize {
-            let part = buffer.prefix(partSize)
-            buffer = Data(buffer.dropFirst(partSize))
-            try await upload(Data(part))
+        var rest = data[...]
+        while !rest.isEmpty {
+            if let spoolFolder {
+                let part = try spooling ?? spoolFile(in: spoolFolder)
+                let piece = rest.prefix(partSize - part.count)
+                rest = rest.dropFirst(piece.count)
+                do {
+                    try piece.withUnsafeBytes { try part.append($0) }
+                } catch {
+                    await fail()
+                    throw error
+                }
+                if part.count == partSize {
+                    spooling = nil
+                    try await upload(.file(part))
+                }
+            } else {
+                // Filled to the part size and handed over as is: no copy of the part is made.
+                if buffer.isEmpty { buffer.reserveCapacity(partSize) }
+                let piece = rest.prefix(partSize - buffer.count)
+                rest = rest.dropFirst(piece.count)
+                buffer.append(contentsOf: piece)
+                peakBufferedBytes = max(peakBufferedBytes, buffer.count + inFlight.count * partSize)
+                if buffer.count == partSize {
+                    let part = buffer
+                    buffer = Data()
+                    try await upload(.memory(part))
+                }
+            }
+        }
+    }
+
+    /// A new part file (the writer fails if it cannot be made).
+    private func spoolFile(in folder: URL) throws -> S3PartFile {
+        do {
+            let part = try S3PartFile(in: folder, partNumber: nextPart)
+            spooling = part
+            return part
+        } catch {
+            failed = true
+            throw error
         }
     }
 
@@ -74,10 +119,16 @@ public actor S3MultipartWriter {
     @discardableResult
     public func finish() async throws -> Result {
         precondition(!failed, "S3MultipartWriter used after a failure")
-        if !buffer.isEmpty || nextPart == 1 {
+        if let spoolFolder {
+            let last = try spooling ?? (nextPart == 1 ? spoolFile(in: spoolFolder) : nil)
+            if let last {
+                spooling = nil
+                try await upload(.file(last))
+            }
+        } else if !buffer.isEmpty || nextPart == 1 {
             let last = buffer
             buffer = Data()
-            try await upload(last)
+            try await upload(.memory(last))
         }
         do {
             for task in inFlight { completed.append(try await task.value) }
@@ -102,7 +153,13 @@ public actor S3MultipartWriter {
         return id
     }
 
-    private func upload(_ part: Data) async throws {
+    /// A part ready to upload.
+    private enum Part: @unchecked Sendable {
+        case memory(Data)
+        case file(S3PartFile)
+    }
+
+    private func upload(_ part: Part) async throws {
         do {
             let id = try await start()
             if inFlight.count >= maxInFlight {
@@ -111,11 +168,22 @@ public actor S3MultipartWriter {
             let number = nextPart
             nextPart += 1
             let client = client, bucket = bucket, key = key
-            inFlight.append(Task(executorPreference: executor) {
-                try await client.uploadPart(bucket: bucket, key: key, uploadID: id, partNumber: number, data: part)
-            })
-            peakBufferedBytes = max(peakBufferedBytes, buffer.count + inFlight.count * partSize)
+            switch part {
+            case let .memory(data):
+                inFlight.append(Task(executorPreference: executor) {
+                    try await client.uploadPart(bucket: bucket, key: key, uploadID: id, partNumber: number, data: data)
+                })
+            case let .file(file):
+                let md5 = try file.finishWriting()
+                inFlight.append(Task(executorPreference: executor) {
+                    defer { file.discard() }
+                    return try await client.uploadPart(bucket: bucket, key: key, uploadID: id, partNumber: number,
+                                                       file: file.url, contentMD5: md5)
+                })
+            }
+            peakBufferedBytes = max(peakBufferedBytes, buffer.count + inFlight.count * (spoolFolder == nil ? partSize : 0))
         } catch {
+            if case let .file(file) = part { file.discard() }
             await fail()
             throw error
         }
@@ -127,6 +195,8 @@ public actor S3MultipartWriter {
         for task in inFlight { _ = try? await task.value }
         inFlight = []
         buffer = Data()
+        spooling?.discard()
+        spooling = nil
         if let uploadID {
             try? await client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)
         }

@@ -174,41 +174,59 @@ extension S3SnapshotStore {
         return try GzipReader(fileDescriptor: fd, path: snapshot.payloadPath, closeWhenDone: true)
     }
 
-    /// Downloads `size` bytes of an object into `fd` in ranged GETs, a few at once (memory about
-    /// `partSize × (partsInFlight + 1)`), hashing them in order. Returns the SHA-256 (hex).
+    /// Downloads `size` bytes of an object into `fd` in ranged GETs of `downloadPieceSize`, with
+    /// `downloadsInFlight` requests always outstanding (a sliding window, so the connection never
+    /// idles waiting for the slowest of a batch), writing and hashing the pieces in order as they
+    /// arrive. A piece is requested only within `downloadsInFlight` of the next one to write, so
+    /// memory stays about `downloadPieceSize × downloadsInFlight` whatever the size. Returns the
+    /// SHA-256 (hex).
     private func download(_ bucket: String, _ key: String, size: Int64, into fd: Int32, path: String) throws -> String {
-        let pieces = stride(from: Int64(0), to: size, by: partSize).map { $0...(min($0 + Int64(partSize), size) - 1) }
-        var hasher = SHA256()
-        let window = max(partsInFlight, 1) + 1
-        var start = 0
-        while start < pieces.count {
-            let batch = Array(pieces[start..<min(start + window, pieces.count)])
-            let datas: [Data] = try s3(Self.unchanged) { client in
-                try await withThrowingTaskGroup(of: (Int, Data).self) { group in
-                    for (index, range) in batch.enumerated() {
+        let piece = Int64(Self.downloadPieceSize)
+        let ranges = stride(from: Int64(0), to: size, by: Self.downloadPieceSize).map { $0...(min($0 + piece, size) - 1) }
+        let window = Self.downloadsInFlight
+        return try s3(Self.unchanged) { client in
+            try await withThrowingTaskGroup(of: (Int, Data).self) { group in
+                var hasher = SHA256()
+                var requested = 0, written = 0
+                var arrived: [Int: Data] = [:]
+                func requestMore() {
+                    while requested < ranges.count, requested < written + window {
+                        let index = requested, range = ranges[index]
+                        requested += 1
                         group.addTask { (index, try await client.getObject(bucket: bucket, key: key, range: range)) }
                     }
-                    var out = [Data](repeating: Data(), count: batch.count)
-                    for try await (index, data) in group { out[index] = data }
-                    return out
                 }
-            }
-            for data in datas {
-                hasher.update(data: data)
-                try data.withUnsafeBytes { bytes in
-                    var offset = 0
-                    while offset < bytes.count {
-                        let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                        if written < 0 {
-                            if errno == EINTR { continue }
-                            throw SnapshotError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
-                        }
-                        offset += written
+                requestMore()
+                while let (index, data) = try await group.next() {
+                    arrived[index] = data
+                    while let next = arrived.removeValue(forKey: written) {
+                        hasher.update(data: next)
+                        try Self.writeAll(next, to: fd, path: path)
+                        written += 1
                     }
+                    requestMore()
                 }
+                return hasher.finalize().map { String(format: "%02x", $0) }.joined()
             }
-            start += batch.count
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Ranged GETs of a restore: small enough that the pieces in flight cost little memory, large
+    /// enough that a request's round trip is small beside its transfer.
+    static let downloadPieceSize = 2 << 20
+    static let downloadsInFlight = 4
+
+    private static func writeAll(_ data: Data, to fd: Int32, path: String) throws {
+        try data.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw SnapshotError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+                }
+                offset += written
+            }
+        }
     }
 }

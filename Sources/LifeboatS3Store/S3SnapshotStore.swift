@@ -19,8 +19,8 @@ public struct S3SnapshotStore: SnapshotStore {
     /// database) before the engine sees a byte.
     public let scratchParent: String
     let clock: @Sendable () -> Date
-    /// Multipart part size (S3's minimum is 5 MiB) and parts uploading at once: memory for the
-    /// upload is about `partSize × (partsInFlight + 1)` whatever the database size.
+    /// Multipart part size (S3's minimum is 5 MiB) and parts uploading at once. Uploaded parts are
+    /// spooled through scratch files, so they cost disk (`partSize × (partsInFlight + 1)`), not memory.
     let partSize: Int
     let partsInFlight: Int
 
@@ -106,8 +106,12 @@ public struct S3SnapshotStore: SnapshotStore {
         let id = SnapshotID.unique(date: clock(), schemaVersion: schemaVersion) { used.contains(Self.instantText($0)) }
         let payloadName = "\(id.rawValue).\(ext).gz"
         let payloadKey = location.key(payloadName)
+        // Parts are gathered as files in a private scratch folder (removed by a later run if this
+        // one is killed), so memory stays flat whatever the part size and the parts in flight.
+        let spool = try ScratchFolder(in: scratchParent)
+        defer { spool.remove() }
         let uploader = S3MultipartWriter(client: client, bucket: location.bucket, key: payloadKey, partSize: partSize,
-                                         maxInFlight: partsInFlight, executor: S3StoreExecutor.shared)
+                                         maxInFlight: partsInFlight, executor: S3StoreExecutor.shared, spoolFolder: spool.url)
         var payloadComplete = false
         do {
             let writer = try GzipWriter(name: location.url(of: payloadName), level: compressionLevel, progress: progress) { bytes in
