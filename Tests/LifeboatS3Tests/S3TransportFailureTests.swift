@@ -80,7 +80,8 @@ import Darwin
         #expect(failure == .transport(operation: "HeadObject", bucket: "b", key: "k", endpoint: "http://127.0.0.1:\(listener.port)",
                                       reason: "timed out"), "\(failure)")
         #expect(failure.isTransient)
-        // Two attempts of about a second each, not the default minute.
-        #expect(ContinuousClock.now - started < .seconds(20))
+        // Two attempts of about a second each, not the default minute each (a full test run,
+        // whose blocking tests hold the cooperative threads, was seen to take 24 s here).
+        #expect(ContinuousClock.now - started < .seconds(60))
     }
 }
