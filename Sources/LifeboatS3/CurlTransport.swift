@@ -59,6 +59,10 @@ final class CurlTransport: @unchecked Sendable {
         guard let handle = lock.withLock({ idle.popLast() }) ?? curl.easyInit() else {
             throw S3Client.TransportFailure(reason: "libcurl could not create a handle")
         }
+        /// Every option is checked: one libcurl refuses (too old, out of memory) fails the request.
+        func ok(_ code: Int32) throws(S3Client.TransportFailure) {
+            guard code == 0 else { throw S3Client.TransportFailure(reason: "libcurl refused an option: \(curl.message(code))") }
+        }
         var headerList: OpaquePointer?
         defer {
             curl.slistFreeAll(headerList)
@@ -71,55 +75,58 @@ final class CurlTransport: @unchecked Sendable {
             if !kept { curl.easyCleanup(handle) }
         }
 
-        _ = request.url.absoluteString.withCString { curl.setPointer(handle, LibCurl.optURL, $0) }
-        _ = curl.setLong(handle, LibCurl.optNoSignal, 1)
-        _ = curl.setLong(handle, LibCurl.optConnectTimeout, timeout)
-        _ = curl.setLong(handle, LibCurl.optLowSpeedLimit, 1)
-        _ = curl.setLong(handle, LibCurl.optLowSpeedTime, timeout)
+        try ok(request.url.absoluteString.withCString { curl.setPointer(handle, LibCurl.optURL, $0) })
+        try ok(curl.setLong(handle, LibCurl.optNoSignal, 1))
+        try ok(curl.setLong(handle, LibCurl.optConnectTimeout, timeout))
+        try ok(curl.setLong(handle, LibCurl.optLowSpeedLimit, 1))
+        try ok(curl.setLong(handle, LibCurl.optLowSpeedTime, timeout))
         if let bundle = ProcessInfo.processInfo.environment["AWS_CA_BUNDLE"], !bundle.isEmpty {
-            _ = bundle.withCString { curl.setPointer(handle, LibCurl.optCAInfo, $0) }
+            try ok(bundle.withCString { curl.setPointer(handle, LibCurl.optCAInfo, $0) })
         }
 
         // "Expect:" (empty) stops curl asking for 100-continue before a body over 1 MiB.
         for line in request.headers.map({ "\($0.0): \($0.1)" }) + ["Expect:"] {
-            headerList = line.withCString { curl.slistAppend(headerList, $0) }
+            guard let appended = line.withCString({ curl.slistAppend(headerList, $0) }) else {
+                throw S3Client.TransportFailure(reason: "libcurl could not take the request's headers")
+            }
+            headerList = appended
         }
-        _ = curl.setPointer(handle, LibCurl.optHTTPHeader, UnsafeRawPointer(headerList))
+        try ok(curl.setPointer(handle, LibCurl.optHTTPHeader, UnsafeRawPointer(headerList)))
 
         switch request.method {
         case "GET":
             break
         case "HEAD":
-            _ = curl.setLong(handle, LibCurl.optNoBody, 1)
+            try ok(curl.setLong(handle, LibCurl.optNoBody, 1))
         case "PUT", "POST":
             // UPLOAD sends the read callback's bytes with a Content-Length (a PUT unless told otherwise).
-            _ = curl.setLong(handle, LibCurl.optUpload, 1)
-            _ = curl.setOffset(handle, LibCurl.optInFileSizeLarge, exchange.bodySize)
+            try ok(curl.setLong(handle, LibCurl.optUpload, 1))
+            try ok(curl.setOffset(handle, LibCurl.optInFileSizeLarge, exchange.bodySize))
             if request.method == "POST" {
-                _ = "POST".withCString { curl.setPointer(handle, LibCurl.optCustomRequest, $0) }
+                try ok("POST".withCString { curl.setPointer(handle, LibCurl.optCustomRequest, $0) })
             }
         default:
-            _ = request.method.withCString { curl.setPointer(handle, LibCurl.optCustomRequest, $0) }
+            try ok(request.method.withCString { curl.setPointer(handle, LibCurl.optCustomRequest, $0) })
         }
 
         let context = UnsafeRawPointer(Unmanaged.passUnretained(exchange).toOpaque())
-        _ = curl.setPointer(handle, LibCurl.optReadData, context)
-        _ = curl.setPointer(handle, LibCurl.optWriteData, context)
-        _ = curl.setPointer(handle, LibCurl.optHeaderData, context)
-        _ = curl.setPointer(handle, LibCurl.optXferInfoData, context)
-        _ = curl.setDataCallback(handle, LibCurl.optReadFunction) { buffer, size, count, context in
+        try ok(curl.setPointer(handle, LibCurl.optReadData, context))
+        try ok(curl.setPointer(handle, LibCurl.optWriteData, context))
+        try ok(curl.setPointer(handle, LibCurl.optHeaderData, context))
+        try ok(curl.setPointer(handle, LibCurl.optXferInfoData, context))
+        try ok(curl.setDataCallback(handle, LibCurl.optReadFunction) { buffer, size, count, context in
             CurlExchange.from(context).send(into: buffer, capacity: size * count)
-        }
-        _ = curl.setDataCallback(handle, LibCurl.optWriteFunction) { buffer, size, count, context in
+        })
+        try ok(curl.setDataCallback(handle, LibCurl.optWriteFunction) { buffer, size, count, context in
             CurlExchange.from(context).receive(buffer, count: size * count)
-        }
-        _ = curl.setDataCallback(handle, LibCurl.optHeaderFunction) { buffer, size, count, context in
+        })
+        try ok(curl.setDataCallback(handle, LibCurl.optHeaderFunction) { buffer, size, count, context in
             CurlExchange.from(context).header(buffer, count: size * count)
-        }
-        _ = curl.setLong(handle, LibCurl.optNoProgress, 0)
-        _ = curl.setProgressCallback(handle, LibCurl.optXferInfoFunction) { context, _, _, _, _ in
+        })
+        try ok(curl.setLong(handle, LibCurl.optNoProgress, 0))
+        try ok(curl.setProgressCallback(handle, LibCurl.optXferInfoFunction) { context, _, _, _, _ in
             CurlExchange.from(context).cancelled.load(ordering: .relaxed) ? 1 : 0
-        }
+        })
 
         let code = withExtendedLifetime(exchange) { curl.easyPerform(handle) }
         if exchange.cancelled.load(ordering: .relaxed) { throw CancellationError() }
@@ -127,7 +134,7 @@ final class CurlTransport: @unchecked Sendable {
         guard code == 0 else { throw S3Client.TransportFailure(reason: Self.reason(code, curl)) }
 
         var status = 0
-        _ = curl.getLong(handle, LibCurl.infoResponseCode, &status)
+        try ok(curl.getLong(handle, LibCurl.infoResponseCode, &status))
         let body = try exchange.finish(succeeded: (200..<300).contains(status))
         return S3Client.Response(status: status, headers: exchange.headers, body: body)
     }
