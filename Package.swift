@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "LifeboatSQLite", dependencies: ["LifeboatCore", "LifeboatCSQLite"]),
         .target(name: "LifeboatPostgres", dependencies: ["LifeboatCore", "LifeboatCLibPQ"]),
         .target(name: "LifeboatEngines", dependencies: ["LifeboatCore", "LifeboatSQLite", "LifeboatPostgres"]),
-        // The S3 client (SigV4 over URLSession): self-contained, so a snapshot store can sit on it.
+        // The S3 client (SigV4; HTTP by libcurl loaded on first use on Linux, URLSession on Darwin): self-contained, so a snapshot store can sit on it.
         .target(name: "LifeboatS3", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The snapshot store in S3 (`--backups s3://…`): the store protocol over the S3 client.
         .target(

@@ -61,8 +61,7 @@ enum FleetCommandRunner {
         defer { interrupt.stopWatching() }
         let outcomes = FleetScheduler.run(count: targets.count, schedule: fleet.schedule,
                                           shouldStop: { interrupt.requested }) { index in
-            var result = runOne(command, configurations[index], logger: logger, body)
-            if !keepReports { result.envelope = nil }
+            let result = runOne(command, configurations[index], logger: logger, keepReport: keepReports, body)
             results.set(index, result)
             if format == .text { printLine(result, target: targets[index]) }
             return result.status != .failed
@@ -96,7 +95,9 @@ enum FleetCommandRunner {
     }
 
     /// One target, exactly as `CommandRunner.run` would run it, without printing.
-    private static func runOne(_ command: String, _ configuration: Configuration, logger: Logger,
+    /// - Parameter keepReport: whether the target's JSON report is wanted; in text it is not even
+    ///   rendered (it was a per-target cost of the fleet, thrown away).
+    private static func runOne(_ command: String, _ configuration: Configuration, logger: Logger, keepReport: Bool,
                                _ body: (Lifeboat) throws -> CommandOutcome) -> TargetResult {
         let lifeboat = Lifeboat(configuration: configuration, engines: StandardEngines(), logger: logger)
         let outcome: CommandOutcome
@@ -104,13 +105,14 @@ enum FleetCommandRunner {
             outcome = try body(lifeboat)
         } catch {
             let code = ExitStatus.code(for: error)
-            return TargetResult(status: .failed, exitCode: code,
-                                envelope: JSONEnvelope.render(command: command, report: nil, exitCode: code,
-                                                              error: (ExitStatus.kind(for: error), CommandRunner.describe(error), ExitStatus.databaseCode(for: error))),
-                                message: CommandRunner.describe(error))
+            let envelope = !keepReport ? nil
+                : JSONEnvelope.render(command: command, report: nil, exitCode: code,
+                                      error: (ExitStatus.kind(for: error), CommandRunner.describe(error), ExitStatus.databaseCode(for: error)))
+            return TargetResult(status: .failed, exitCode: code, envelope: envelope, message: CommandRunner.describe(error))
         }
-        let envelope = JSONEnvelope.render(command: command, report: outcome.report, exitCode: outcome.exitCode,
-                                           error: outcome.problem.map { (ExitStatus.kind(for: $0), CommandRunner.describe($0), ExitStatus.databaseCode(for: $0)) })
+        let envelope = !keepReport ? nil
+            : JSONEnvelope.render(command: command, report: outcome.report, exitCode: outcome.exitCode,
+                                  error: outcome.problem.map { (ExitStatus.kind(for: $0), CommandRunner.describe($0), ExitStatus.databaseCode(for: $0)) })
         guard outcome.exitCode == ExitStatus.success else {
             return TargetResult(status: .failed, exitCode: outcome.exitCode, envelope: envelope,
                                 message: outcome.problem.map(CommandRunner.describe))

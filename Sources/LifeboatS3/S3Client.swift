@@ -1,31 +1,21 @@
 import Crypto
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
-/// A small S3 client: signed requests (SigV4) over Foundation's URLSession, with retries for
-/// transient failures. The operations live in `S3Client+Objects.swift`,
-/// `S3Client+Multipart.swift` and `S3Client+Listing.swift`; this file holds the request machinery.
+/// A small S3 client: signed requests (SigV4) with retries for transient failures, sent by
+/// `S3Transport` (libcurl loaded on first use on Linux, URLSession on Darwin). The operations live
+/// in `S3Client+Objects.swift`, `S3Client+Multipart.swift` and `S3Client+Listing.swift`; this
+/// file holds the request machinery.
 public final class S3Client: @unchecked Sendable {
     public let configuration: S3Configuration
     public let retry: S3RetryPolicy
-    let session: URLSession
+    let transport: S3Transport
     let signer: SigV4Signer
 
     public init(configuration: S3Configuration, retry: S3RetryPolicy = .default, timeout: TimeInterval = 60) {
         self.configuration = configuration
         self.retry = retry
         signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region)
-        let sessionConfiguration = URLSessionConfiguration.ephemeral
-        sessionConfiguration.timeoutIntervalForRequest = timeout
-        sessionConfiguration.httpMaximumConnectionsPerHost = 16
-        sessionConfiguration.urlCache = nil
-        session = URLSession(configuration: sessionConfiguration)
-    }
-
-    deinit {
-        session.finishTasksAndInvalidate()
+        transport = S3Transport(timeout: timeout)
     }
 
     // MARK: - Addressing
@@ -76,10 +66,26 @@ public final class S3Client: @unchecked Sendable {
         case file(URL)
     }
 
+    /// A signed request, as the transport sends it.
+    struct Request {
+        var method: String
+        var url: URL
+        /// Without `Host`: the transport sets it from the URL.
+        var headers: [(String, String)]
+        var body: Body
+        var sink: Sink
+    }
+
+    /// An answer, whatever its status; headers by lowercased name.
     struct Response {
         var status: Int
         var headers: [String: String]
         var body: Data
+    }
+
+    /// No answer (refused, DNS, timeout, lost connection); `reason` is what `S3Error.transport` says.
+    struct TransportFailure: Error {
+        var reason: String
     }
 
     /// Sends one request, retried per `retry`, and turns a non-2xx answer into `S3Error.service`.
@@ -133,51 +139,19 @@ public final class S3Client: @unchecked Sendable {
         guard let url = URL(string: "\(address.scheme)://\(address.host)\(address.path)\(queryString.isEmpty ? "" : "?" + queryString)") else {
             throw S3Error.malformedResponse(operation: operation, bucket: bucket, key: key, detail: "cannot form a URL for this bucket and key")
         }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        for (name, value) in signed where name != "Host" {
-            request.setValue(value, forHTTPHeaderField: name)
-        }
-
-        let data: Data
-        let urlResponse: URLResponse
+        let request = Request(method: method, url: url, headers: signed.filter { $0.key != "Host" }.map { ($0.key, $0.value) },
+                              body: body, sink: sink)
+        let response: Response
         do {
-            switch (body, sink) {
-            case let (.file(source), _):
-                (data, urlResponse) = try await session.upload(for: request, fromFile: source)
-            case let (.data(payload), .memory):
-                (data, urlResponse) = try await session.upload(for: request, from: payload)
-            case (.empty, .memory):
-                (data, urlResponse) = try await session.data(for: request)
-            case let (_, .file(destination)):
-                let (temporary, response) = try await session.download(for: request)
-                urlResponse = response
-                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-                if (200..<300).contains(status) {
-                    try Self.move(temporary, to: destination)
-                    data = Data()
-                } else {
-                    data = (try? Data(contentsOf: temporary)) ?? Data()
-                    try? FileManager.default.removeItem(at: temporary)
-                }
-            }
-        } catch let error as S3Error {
-            throw error
-        } catch {
+            response = try await transport.perform(request)
+        } catch let failure as TransportFailure {
             throw S3Error.transport(operation: operation, bucket: bucket, key: key, endpoint: endpointDescription,
-                                    reason: Self.describe(error))
+                                    reason: failure.reason)
         }
-        guard let http = urlResponse as? HTTPURLResponse else {
-            throw S3Error.malformedResponse(operation: operation, bucket: bucket, key: key, detail: "not an HTTP response")
+        guard (200..<300).contains(response.status) else {
+            throw Self.serviceError(operation, bucket: bucket, key: key, status: response.status, body: response.body)
         }
-        var responseHeaders: [String: String] = [:]
-        for (name, value) in http.allHeaderFields {
-            if let name = name as? String, let value = value as? String { responseHeaders[name.lowercased()] = value }
-        }
-        guard (200..<300).contains(http.statusCode) else {
-            throw Self.serviceError(operation, bucket: bucket, key: key, status: http.statusCode, body: data)
-        }
-        return Response(status: http.statusCode, headers: responseHeaders, body: data)
+        return response
     }
 
     /// S3's `<Error><Code>…</Code><Message>…</Message></Error>`; a body-less answer (HEAD) gets
@@ -195,31 +169,6 @@ public final class S3Client: @unchecked Sendable {
         }
         return S3Error.service(operation: operation, bucket: bucket, key: key, status: status,
                                code: xml.first("Code") ?? fallback, message: xml.first("Message") ?? "")
-    }
-
-    /// A transport error's reason without its URL (which is ours, but keeps messages short).
-    static func describe(_ error: Error) -> String {
-        if let urlError = error as? URLError {
-            switch urlError.code {
-            case .timedOut: return "timed out"
-            case .cannotConnectToHost: return "connection refused"
-            case .cannotFindHost: return "host not found"
-            case .networkConnectionLost: return "connection lost"
-            default: return "network error \(urlError.code.rawValue)"
-            }
-        }
-        return String(describing: type(of: error))
-    }
-
-    static func move(_ source: URL, to destination: URL) throws {
-        do {
-            if FileManager.default.fileExists(atPath: destination.path) {
-                try FileManager.default.removeItem(at: destination)
-            }
-            try FileManager.default.moveItem(at: source, to: destination)
-        } catch {
-            throw S3Error.localFile(path: destination.path, reason: "\(error.localizedDescription)")
-        }
     }
 
     /// The SHA-256 of a file, read in 1 MiB chunks.

@@ -16,6 +16,9 @@ public enum S3Error: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidEndpoint(String)
     /// A local file could not be read or written (GetObject's sink, PutObject's source).
     case localFile(path: String, reason: String)
+    /// libcurl, which the S3 client sends its requests with on Linux, could not be loaded (only
+    /// checked when an S3 request is sent).
+    case libcurlUnavailable(reason: String)
 
     /// S3's error code (`NoSuchBucket`, `SignatureDoesNotMatch`, `SlowDown`, …), when the service gave one.
     public var code: String? {
@@ -47,6 +50,9 @@ public enum S3Error: Error, Sendable, Equatable, CustomStringConvertible {
             return "the S3 endpoint \"\(text)\" (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL) is not an http:// or https:// URL"
         case let .localFile(path, reason):
             return "S3 transfer: cannot use the local file \(path): \(reason)"
+        case let .libcurlUnavailable(reason):
+            return "S3 needs libcurl, which could not be loaded (\(reason)): install libcurl4 "
+                + "(Debian/Ubuntu: apt-get install libcurl4) or set LIFEBOAT_LIBCURL to its path"
         }
     }
 

@@ -2,10 +2,17 @@ import Foundation
 import LifeboatCore
 
 extension SQLiteEngine {
-    /// Copies the database with the online backup API into a temporary file in `scratch` (one
-    /// consistent read, however busy other connections are), then streams that file into `sink`.
-    /// The copy is created 0600 before SQLite opens it, so its journal is 0600 too.
+    /// Streams the database's pages straight into `sink` in one read transaction when it is in a
+    /// rollback-journal mode (no scratch file at all); in WAL mode, copies it with the online backup
+    /// API into a temporary file in `scratch` (one consistent read, however busy other connections
+    /// are), then streams that file into `sink`. The copy is created 0600 before SQLite opens it,
+    /// so its journal is 0600 too.
     public func writeSnapshot(to sink: ByteSink, scratch: URL) throws -> Int64 {
+        do {
+            if let bytes = try connection.streamMainDatabase(into: sink) { return bytes }
+        } catch let error as EngineError {
+            throw EngineError.snapshotFailed("SQLite snapshot of \(path) failed: \(error.description)")
+        }
         let temporary = scratch.appendingPathComponent("\(UUID().uuidString).sqlite").path
         defer { Self.removeDatabaseFiles(temporary) }
         do {

@@ -17,7 +17,7 @@ extension FolderSnapshotStore {
         var found: [(SnapshotID, StoredSnapshot)] = []
         var damaged: [(SnapshotID, DamagedManifest)] = []
         for name in try entries() where name.hasSuffix(".json") && !name.hasPrefix(".") {
-            guard let id = SnapshotID(String(name.dropLast(".json".count))) else { continue }
+            guard let id = SnapshotNameCache.shared.id(String(name.dropLast(".json".count))) else { continue }
             let manifestPath = path(name)
             // Another database's manifest, already read in this process (a fleet): not read again.
             let stamp = identity == nil ? nil : ManifestIdentityCache.FileStamp(path: manifestPath)

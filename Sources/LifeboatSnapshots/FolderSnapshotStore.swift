@@ -276,6 +276,6 @@ public struct FolderSnapshotStore: SnapshotStore {
     static func snapshotID(inFileName name: String) -> SnapshotID? {
         let bare = name.hasPrefix(".") ? name.dropFirst() : Substring(name)
         guard let dot = bare.firstIndex(of: ".") else { return nil }
-        return SnapshotID(String(bare[..<dot]))
+        return SnapshotNameCache.shared.id(String(bare[..<dot]))
     }
 }
