@@ -41,4 +41,39 @@ struct S3MultipartWriterTests {
         #expect(try await client.listMultipartUploads(bucket: bucket).isEmpty)
         #expect(try await client.listObjects(bucket: bucket).isEmpty)
     }
+
+    /// With a spool folder, parts are gathered in files there and uploaded from them: nothing of a
+    /// part is held in memory, the object is byte for byte what was written, and every part file
+    /// is gone after the upload (and after an abort).
+    @Test func spooledPartsArriveWholeAndLeaveNoFile() async throws {
+        let client = try S3TestServer.client()
+        let bucket = try await S3TestServer.bucket(client)
+        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("lifeboat-s3-spool-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: spool) }
+        let writer = S3MultipartWriter(client: client, bucket: bucket, key: "snap/spooled.gz", partSize: 5 << 20,
+                                       maxInFlight: 2, spoolFolder: spool)
+        var expected = Data()
+        // 700 KiB pieces: parts are cut inside a piece, and the last part is short.
+        for index in 0..<17 {
+            let piece = S3TestServer.bytes(700 << 10, seed: UInt64(100 + index))
+            expected.append(piece)
+            try await writer.write(piece)
+        }
+        let result = try await writer.finish()
+        #expect(result.size == Int64(expected.count) && result.parts == 3)
+        #expect(await writer.peakBufferedBytes == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.path).isEmpty)
+        let downloaded = spool.appendingPathComponent("downloaded")
+        try await client.getObject(bucket: bucket, key: "snap/spooled.gz", to: downloaded)
+        #expect(try Data(contentsOf: downloaded) == expected)
+        try FileManager.default.removeItem(at: downloaded)
+
+        let aborted = S3MultipartWriter(client: client, bucket: bucket, key: "snap/spool-aborted.gz", partSize: 5 << 20,
+                                        maxInFlight: 2, spoolFolder: spool)
+        try await aborted.write(S3TestServer.bytes(7 << 20, seed: 5))
+        await aborted.abort()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.path).isEmpty)
+        #expect(try await client.listMultipartUploads(bucket: bucket).isEmpty)
+    }
 }
