@@ -137,6 +137,42 @@ extension S3SnapshotStore {
     /// SHA-256 against the manifest before a byte is handed out. The reader reads the very file
     /// that was hashed. Errors as `FolderSnapshotStore.openVerified`, plus `S3StoreError`.
     public func openVerified(_ snapshot: StoredSnapshot, expectedEngine: String) throws -> GzipReader {
+        let payload = try openPayload(snapshot, expectedEngine: expectedEngine)
+        do {
+            try payload.fetch({ _ in }, { false })
+            guard lseek(payload.descriptor, 0, SEEK_SET) == 0 else {
+                throw SnapshotError.cannotRead(path: payload.file, reason: String(cString: strerror(errno)))
+            }
+        } catch {
+            close(payload.descriptor)
+            throw error
+        }
+        return try GzipReader(fileDescriptor: payload.descriptor, path: snapshot.payloadPath, closeWhenDone: true)
+    }
+
+    /// As `openVerified`, but returns as soon as the download has started: the reader gets the
+    /// bytes as they arrive (in the same unlinked scratch file), and the end of the stream only
+    /// after the size and SHA-256 matched the manifest; otherwise `read` throws the mismatch.
+    /// For an engine that stages the whole payload before it touches the database.
+    public func openStreaming(_ snapshot: StoredSnapshot, expectedEngine: String) throws -> GzipReader {
+        let payload = try openPayload(snapshot, expectedEngine: expectedEngine)
+        let download = S3PayloadDownload(descriptor: payload.descriptor, path: payload.file, body: payload.fetch)
+        return try GzipReader(input: download, path: snapshot.payloadPath)
+    }
+
+    /// A payload ready to download: its scratch file (created 0600 and unlinked) and what fetches
+    /// it into that file, checked against the manifest.
+    private struct Payload {
+        let descriptor: Int32
+        let file: String
+        /// Downloads into `descriptor` (calling `progress` with each run of bytes written in order,
+        /// stopping when `isStopped` says so), then checks size and SHA-256 against the manifest.
+        let fetch: @Sendable (_ progress: @escaping @Sendable (Int) -> Void, _ isStopped: @escaping @Sendable () -> Bool) throws -> Void
+    }
+
+    /// The checks before a download (manifest format, engine, the payload's presence and size) and
+    /// its scratch file.
+    private func openPayload(_ snapshot: StoredSnapshot, expectedEngine: String) throws -> Payload {
         let manifest = snapshot.manifest
         try SnapshotStoreChecks.restorable(manifest, into: expectedEngine)
         guard let (folder, name) = S3Location.object(snapshot.payloadPath) else {
@@ -158,29 +194,25 @@ extension S3SnapshotStore {
         let fd = open(file, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw SnapshotError.cannotWrite(path: file, reason: String(cString: strerror(errno))) }
         unlink(file)
-        do {
-            let digest = try download(folder.bucket, key, size: size, into: fd, path: file)
+        let store = self
+        return Payload(descriptor: fd, file: file) { progress, isStopped in
+            let digest = try store.download(folder.bucket, key, size: size, into: fd, path: file, progress: progress, isStopped: isStopped)
             guard size == manifest.compressedBytes, digest == manifest.sha256.lowercased() else {
                 let actual = size == manifest.compressedBytes ? digest : "\(digest) (\(size) bytes, the manifest says \(manifest.compressedBytes))"
                 throw SnapshotError.checksumMismatch(id: manifest.id, expected: manifest.sha256, actual: actual)
             }
-            guard lseek(fd, 0, SEEK_SET) == 0 else {
-                throw SnapshotError.cannotRead(path: file, reason: String(cString: strerror(errno)))
-            }
-        } catch {
-            close(fd)
-            throw error
         }
-        return try GzipReader(fileDescriptor: fd, path: snapshot.payloadPath, closeWhenDone: true)
     }
 
     /// Downloads `size` bytes of an object into `fd` in ranged GETs of `downloadPieceSize`, with
     /// `downloadsInFlight` requests always outstanding (a sliding window, so the connection never
     /// idles waiting for the slowest of a batch), writing and hashing the pieces in order as they
     /// arrive. A piece is requested only within `downloadsInFlight` of the next one to write, so
-    /// memory stays about `downloadPieceSize × downloadsInFlight` whatever the size. Returns the
-    /// SHA-256 (hex).
-    private func download(_ bucket: String, _ key: String, size: Int64, into fd: Int32, path: String) throws -> String {
+    /// memory stays about `downloadPieceSize × downloadsInFlight` whatever the size. Calls
+    /// `progress` after each piece written; stops (CancellationError) once `isStopped`. Returns
+    /// the SHA-256 (hex).
+    private func download(_ bucket: String, _ key: String, size: Int64, into fd: Int32, path: String,
+                          progress: @escaping @Sendable (Int) -> Void, isStopped: @escaping @Sendable () -> Bool) throws -> String {
         let piece = Int64(Self.downloadPieceSize)
         let ranges = stride(from: Int64(0), to: size, by: Self.downloadPieceSize).map { $0...(min($0 + piece, size) - 1) }
         let window = Self.downloadsInFlight
@@ -203,7 +235,9 @@ extension S3SnapshotStore {
                         hasher.update(data: next)
                         try Self.writeAll(next, to: fd, path: path)
                         written += 1
+                        progress(next.count)
                     }
+                    if isStopped() { throw CancellationError() }
                     requestMore()
                 }
                 return hasher.finalize().map { String(format: "%02x", $0) }.joined()

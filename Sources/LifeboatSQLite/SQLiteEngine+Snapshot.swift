@@ -30,6 +30,10 @@ extension SQLiteEngine {
         return try FileStreaming.copy(fileAt: temporary, to: sink)
     }
 
+    /// True: `restoreSnapshot` and `checkSnapshot` decompress the whole payload into a scratch file
+    /// (and check it) before the database is touched.
+    public var stagesPayloadBeforeTouching: Bool { true }
+
     /// Restores all-or-nothing: the payload is written to a temporary file, must be a SQLite
     /// database that passes `PRAGMA integrity_check`, and only then goes into the live database
     /// through the backup API, in one write transaction that open connections see.

@@ -39,6 +39,11 @@ public final class GzipReader: ByteSource {
 
     private let fd: Int32
     private var descriptorNeedsClosing: Bool
+    /// Where the compressed bytes come from instead of `fd`, if anywhere.
+    private let input: GzipInput?
+    /// What the input threw, or its verdict on a damage found before its end: thrown instead of
+    /// the gzip error (a payload changed in the store is a checksum mismatch, not a bad CRC).
+    private var inputFailure: Error?
     private let stream: UnsafeMutablePointer<z_stream>
     private let inputBuffer: UnsafeMutableRawPointer
     private let inputCapacity: Int
@@ -64,8 +69,19 @@ public final class GzipReader: ByteSource {
     ///   - path: how to name the file in error messages.
     ///   - closeWhenDone: close `fileDescriptor` on `close()` or deinit.
     /// - Throws: `GzipError.compressionFailed` if zlib cannot initialise.
-    public init(fileDescriptor: Int32, path: String, closeWhenDone: Bool, bufferSize: Int = 1 << 18) throws {
+    public convenience init(fileDescriptor: Int32, path: String, closeWhenDone: Bool, bufferSize: Int = 1 << 18) throws {
+        try self.init(fileDescriptor: fileDescriptor, input: nil, path: path, closeWhenDone: closeWhenDone, bufferSize: bufferSize)
+    }
+
+    /// Reads gzip from `input`, compressed bytes that may still be arriving (a download).
+    /// - Throws: `GzipError.compressionFailed` if zlib cannot initialise.
+    public convenience init(input: GzipInput, path: String, bufferSize: Int = 1 << 18) throws {
+        try self.init(fileDescriptor: -1, input: input, path: path, closeWhenDone: false, bufferSize: bufferSize)
+    }
+
+    private init(fileDescriptor: Int32, input: GzipInput?, path: String, closeWhenDone: Bool, bufferSize: Int) throws {
         self.fd = fileDescriptor
+        self.input = input
         self.path = path
         self.descriptorNeedsClosing = closeWhenDone
         stream = .allocate(capacity: 1)
@@ -90,6 +106,7 @@ public final class GzipReader: ByteSource {
         stream.deallocate()
         inputBuffer.deallocate()
         if descriptorNeedsClosing { try? PosixFile.close(fd) }
+        input?.close()
     }
 
     /// Closes the file now (if the reader owns it); later reads fail.
@@ -98,6 +115,7 @@ public final class GzipReader: ByteSource {
             descriptorNeedsClosing = false
             try? PosixFile.close(fd)
         }
+        input?.close()
         if case .finished = state { return }
         state = .failed(.readFailed(path: path, reason: "the reader was closed"))
     }
@@ -109,6 +127,7 @@ public final class GzipReader: ByteSource {
     ///   `.trailingGarbage`, `.readFailed`; once thrown, every later call throws the same error.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        if let inputFailure { throw inputFailure }
         var produced = 0
         defer { rawBytesRead += Int64(produced) }
         do {
@@ -126,6 +145,11 @@ public final class GzipReader: ByteSource {
             }
         } catch let error as GzipError {
             state = .failed(error)
+            if let input {
+                // Damage found before the input's end: its verdict (a checksum mismatch) names it better.
+                do { try input.settle() } catch { inputFailure = error }
+                if let inputFailure { throw inputFailure }
+            }
             throw error
         }
         return produced
@@ -206,10 +230,19 @@ public final class GzipReader: ByteSource {
         }
         let free = UnsafeMutableRawBufferPointer(start: inputBuffer + pending, count: inputCapacity - pending)
         let count: Int
-        do {
-            count = try PosixFile.read(fd, into: free)
-        } catch {
-            throw .readFailed(path: path, reason: error.reason)
+        if let input {
+            do {
+                count = try input.read(into: free)
+            } catch {
+                inputFailure = error
+                throw .readFailed(path: path, reason: "\(error)")
+            }
+        } else {
+            do {
+                count = try PosixFile.read(fd, into: free)
+            } catch {
+                throw .readFailed(path: path, reason: error.reason)
+            }
         }
         if count == 0 { endOfFile = true }
         fileBytesRead += Int64(count)

@@ -49,6 +49,14 @@ public protocol SnapshotStore: Sendable {
     /// SHA-256 against the stored payload.
     func openVerified(_ snapshot: StoredSnapshot, expectedEngine: String) throws -> GzipReader
 
+    /// As `openVerified`, for a consumer that reads the whole payload into scratch before it
+    /// touches any database (`DatabaseEngine.stagesPayloadBeforeTouching`): a remote store may
+    /// return before the payload has all arrived and hand out bytes as they do, so decompressing
+    /// overlaps the download; the SHA-256 is still checked before the reader reports the end of
+    /// the stream, and a mismatch is thrown from `read` (as any other damage found on the way).
+    /// The default is `openVerified`.
+    func openStreaming(_ snapshot: StoredSnapshot, expectedEngine: String) throws -> GzipReader
+
     /// Removes one snapshot, manifest first, so it is never half listed.
     func delete(_ manifest: SnapshotManifest) throws
 
@@ -63,6 +71,10 @@ public protocol SnapshotStore: Sendable {
 }
 
 extension SnapshotStore {
+    public func openStreaming(_ snapshot: StoredSnapshot, expectedEngine: String) throws -> GzipReader {
+        try openVerified(snapshot, expectedEngine: expectedEngine)
+    }
+
     /// The complete snapshots, newest first; damaged manifests are left out (see `scan`).
     public func list(identity: String?) throws -> [SnapshotManifest] {
         try stored(identity: identity).map(\.manifest)

@@ -118,6 +118,14 @@ struct SnapshotStoreConformance {
             defer { reader.close() }
             #expect(try F.readAll(reader) == payload)
         },
+        Case(name: "openStreaming streams back the exact payload, across several download pieces") { (store: any SnapshotStore) throws in
+            // ~7 MB, half of it random: a payload of several 2 MiB ranged GETs in an S3 store.
+            let payload = F.mixedBytes(7_000_000, seed: 11)
+            let manifest = try take(store, payload: payload)
+            let reader = try store.openStreaming(store.resolve(manifest.id, identity: "/srv/app.sqlite"), expectedEngine: "sqlite")
+            defer { reader.close() }
+            #expect(try F.readAll(reader) == payload)
+        },
         Case(name: "openVerified refuses a snapshot of another engine, naming both") { (store: any SnapshotStore) throws in
             let manifest = try take(store)
             let snapshot = try store.resolve(manifest.id, identity: "/srv/app.sqlite")

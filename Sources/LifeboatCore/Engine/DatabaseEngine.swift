@@ -63,6 +63,12 @@ public protocol DatabaseEngine: AnyObject {
     /// `restore` refuses a broken snapshot before it takes a safety snapshot. The default reads it
     /// all, which checks every gzip member's CRC-32 and length.
     func checkSnapshot(from source: ByteSource, scratch: URL) throws
+    /// Whether `restoreSnapshot` and `checkSnapshot` read the whole payload into `scratch` before
+    /// they touch the database (SQLite: a decompressed copy that must pass `integrity_check`), so a
+    /// remote store may hand them bytes still arriving, the SHA-256 checked before the end of the
+    /// stream is reported (`SnapshotStore.openStreaming`). PostgreSQL replays the payload into the
+    /// database as it reads, so it is given only checked bytes. The default is false.
+    var stagesPayloadBeforeTouching: Bool { get }
     /// The normalised schema, stable for the same database, without the history table's rows.
     func schema(excluding table: HistoryTable) throws -> String
 
@@ -99,6 +105,8 @@ extension DatabaseEngine {
     }
 
     public func lockHolders(on tables: [String]?) throws -> [LockHolder] { [] }
+
+    public var stagesPayloadBeforeTouching: Bool { false }
 
     /// What identifies this database among the snapshots of a shared backups folder
     /// (`DatabaseURL.identity`).

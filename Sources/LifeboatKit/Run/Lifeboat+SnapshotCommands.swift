@@ -119,7 +119,7 @@ extension Lifeboat {
         let engine = try openEngine(creating: true)
         defer { engine.close() }
         return try withLock(engine) {
-            let reader = try snapshotStore.openVerified(stored, expectedEngine: engine.kind.rawValue)
+            let reader = try openChecked(stored, for: engine)
             var safety: SnapshotManifest?
             var unread: GzipReader?
             if safetySnapshot {

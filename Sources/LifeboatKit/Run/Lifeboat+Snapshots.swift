@@ -36,10 +36,10 @@ extension Lifeboat {
 
     /// Streams a verified snapshot into `engine`. The store checks the manifest, the engine and
     /// the SHA-256 before a byte reaches the engine; the engine restores all-or-nothing.
-    /// - Parameter verified: a reader `openVerified` already returned for it and nothing has read,
+    /// - Parameter verified: a reader `openChecked` already returned for it and nothing has read,
     ///   so a remote store's payload is not downloaded twice; nil opens one.
     func restore(_ snapshot: StoredSnapshot, into engine: DatabaseEngine, verified: GzipReader? = nil) throws {
-        let reader = try verified ?? snapshotStore.openVerified(snapshot, expectedEngine: engine.kind.rawValue)
+        let reader = try verified ?? openChecked(snapshot, for: engine)
         defer { reader.close() }
         let source = ProgressSource(reader, total: snapshot.manifest.rawBytes, progress: progress)
         defer { source.finish() }
@@ -51,6 +51,15 @@ extension Lifeboat {
             // Whatever failed during the restore step (a file, a child process) is a restore failure.
             throw EngineError.snapshotFailed("restoring snapshot \(snapshot.manifest.id) failed: \(EngineError.wrapping(error).description)")
         }
+    }
+
+    /// The snapshot's payload for `engine`, checked against its manifest: streamed while it
+    /// downloads when the engine stages the whole payload before it touches the database (the
+    /// SHA-256 is then checked before the end of the stream), else checked before the first byte.
+    func openChecked(_ snapshot: StoredSnapshot, for engine: DatabaseEngine) throws -> GzipReader {
+        engine.stagesPayloadBeforeTouching
+            ? try snapshotStore.openStreaming(snapshot, expectedEngine: engine.kind.rawValue)
+            : try snapshotStore.openVerified(snapshot, expectedEngine: engine.kind.rawValue)
     }
 
     /// The size of the file at `path`, nil when it cannot be read.
