@@ -14,8 +14,9 @@ public enum GzipError: LifeboatError, Equatable {
     case cannotOpen(path: String, reason: String)
     /// `write(2)` failed with an error other than "no space left".
     case writeFailed(path: String, reason: String)
-    /// The device is full (ENOSPC) or over quota (EDQUOT).
-    case diskFull(path: String)
+    /// The device is full (ENOSPC), over quota (EDQUOT), or the file is over the process's file-size
+    /// limit (EFBIG); `reason` is the system's own words for which, so the operator knows what to raise.
+    case diskFull(path: String, reason: String)
     /// `read(2)` failed.
     case readFailed(path: String, reason: String)
     /// zlib refused to initialise or to compress (out of memory, most likely).
@@ -50,8 +51,8 @@ public enum GzipError: LifeboatError, Equatable {
             return "cannot open '\(path)': \(reason)"
         case .writeFailed(let path, let reason):
             return "cannot write '\(path)': \(reason)"
-        case .diskFull(let path):
-            return "no space left (disk full, quota, or file-size limit) while writing '\(path)'; free space, raise the limit, or point --backups elsewhere"
+        case .diskFull(let path, let reason):
+            return "no space left (disk full, quota, or file-size limit: \(reason)) while writing '\(path)'; free space, raise the limit, or point --backups elsewhere"
         case .readFailed(let path, let reason):
             return "cannot read '\(path)': \(reason)"
         case .compressionFailed(let reason):

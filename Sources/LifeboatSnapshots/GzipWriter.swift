@@ -292,7 +292,7 @@ public final class GzipWriter: ByteSink {
         do {
             try PosixFile.writeAll(fd, bytes)
         } catch {
-            throw error.isNoSpace ? GzipError.diskFull(path: path) : GzipError.writeFailed(path: path, reason: error.reason)
+            throw error.isNoSpace ? GzipError.diskFull(path: path, reason: describeErrno(error.code)) : GzipError.writeFailed(path: path, reason: error.reason)
         }
         hasher.update(bufferPointer: bytes)
         compressedBytes += Int64(chunk.outputCount)

@@ -84,7 +84,7 @@ import Testing
 
         let result = try workspace.run("migrate", "--backups", backups)
         #expect(result.exitCode == 5, "exit \(result.exitCode): \(result.stderr)")
-        #expect(result.stderr.contains("disk is full") && result.stderr.contains("free space"), "\(result.stderr)")
+        #expect(result.stderr.contains("No space left on device") && result.stderr.contains("free space"), "\(result.stderr)")
         #expect(result.stderr.contains("No migration ran"), "\(result.stderr)")
         #expect(try Self.sqlite(workspace, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master ORDER BY name)") == before)
         #expect(try Self.sqlite(workspace, "PRAGMA integrity_check") == "ok")

@@ -72,9 +72,10 @@ struct S3StreamedDownloadTests {
         var downloaded = SHA256()
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { downloaded.update(data: chunk) }
         #expect(downloaded.finalize() == expected.finalize())
-        // Other tests share the process, so allow some noise: a download held in memory would
-        // add the whole 32 MiB.
-        #expect(peak - before < 12 << 20, "resident memory grew by \((peak - before) >> 20) MiB during a \(size >> 20) MiB download")
+        // Other tests share the process and allocate at the same time (the full suite has seen
+        // 13.3 MiB of growth from them), so allow that noise: a download held in memory would add
+        // at least the whole 32 MiB.
+        #expect(peak - before < 24 << 20, "resident memory grew by \((peak - before) >> 20) MiB during a \(size >> 20) MiB download")
     }
     #endif
 }

@@ -15,6 +15,8 @@ reads as it is) applied to every database of a fleet:
   fleet   lifeboat migrate --targets FILE --parallel P   (a snapshot per tenant; P default $(nproc))
   dbmate  for each tenant: dbmate up                     (no snapshots)
   loop    for each tenant: lifeboat migrate              (a snapshot per tenant)
+  fast    the fleet again with --compression-level 1     (zlib level 6, the default, is most of
+                                                          a fleet's CPU; this shows that choice)
 on N SQLite tenant files (default 500; R rows each, default 12,000: about 1 MB) and on D
 PostgreSQL databases (default 20, the same rows). Prints each time, the ratios dbmate/fleet and
 loop/fleet (above 1.0: the fleet run is faster; the target is dbmate/fleet > 1), and the peak RSS
@@ -106,6 +108,14 @@ report() {
         "$label" "$fleet" "$dbmate_s" "$loop" "$dbmate_ratio" "$(verdict "$dbmate_ratio")" "$(ratio "$loop" "$fleet")"
 }
 
+# Prints the line of the fleet at --compression-level 1: "fast_s dbmate_s".
+report_fast() {
+    local fast=$1 dbmate_s=$2 fast_ratio
+    fast_ratio=$(ratio "$dbmate_s" "$fast")
+    printf '%-34s fleet %7.1f s | dbmate loop %7.1f s | dbmate/fleet %s (%s)\n' "  the fleet at --compression-level 1" \
+        "$fast" "$dbmate_s" "$fast_ratio" "$(verdict "$fast_ratio")"
+}
+
 # --- SQLite: N tenant files ----------------------------------------------------------------------
 
 # Copies the seed into $1/tenants/tNNNN.sqlite, $2 of them, and writes $1/targets.txt (a glob).
@@ -116,12 +126,12 @@ make_sqlite_fleet() {
     printf 'sqlite:tenants/*.sqlite\n' >"$folder/targets.txt"
 }
 
-# Runs the fleet in folder $1; prints "seconds peak-RSS-KB".
+# Runs the fleet in folder $1 ($2 tenants; more lifeboat options after them); prints "seconds peak-RSS-KB".
 run_sqlite_fleet() {
     local folder=$1 count=$2 start end
     start=$(now)
     (cd "$folder" && /usr/bin/time -f '%M' -o rss "$lifeboat" migrate --targets targets.txt --parallel "$parallel" \
-        --max-failures "$count" --migrations ../migrations --backups backups --quiet >/dev/null)
+        --max-failures "$count" --migrations ../migrations --backups backups --quiet "${@:3}" >/dev/null)
     end=$(now)
     printf '%s %s\n' "$(elapsed "$start" "$end")" "$(<"$folder/rss")"
 }
@@ -137,9 +147,9 @@ check_sqlite_versions() {
 
 bench_sqlite() {
     sqlite3 "$workdir/seed.sqlite" "$sqlite_seed"
-    log "sqlite: $tenants tenants of $(du -k "$workdir/seed.sqlite" | cut -f1) KB, $migrations migrations each; copying the fleet three times"
+    log "sqlite: $tenants tenants of $(du -k "$workdir/seed.sqlite" | cut -f1) KB, $migrations migrations each; copying the fleet four times"
     local run
-    for run in fleet dbmate loop; do make_sqlite_fleet "$workdir/sqlite-$run" "$tenants"; done
+    for run in fleet fast dbmate loop; do make_sqlite_fleet "$workdir/sqlite-$run" "$tenants"; done
     make_sqlite_fleet "$workdir/sqlite-small" "$rss_tenants"
 
     log "sqlite fleet: lifeboat migrate --targets --parallel $parallel"
@@ -148,6 +158,15 @@ bench_sqlite() {
     out=$(run_sqlite_fleet "$workdir/sqlite-fleet" "$tenants")
     read -r fleet_s fleet_rss <<<"$out"
     check_sqlite_versions "$workdir/sqlite-fleet" lifeboat_history version
+
+    # zlib at the default level 6 is most of a fleet's CPU (a 1 MB tenant: ~50 ms, more than dbmate's
+    # whole run of it), so the same fleet at level 1 shows what that choice costs on few cores.
+    log "sqlite fleet: the same with --compression-level 1"
+    local fast_s
+    settle
+    out=$(run_sqlite_fleet "$workdir/sqlite-fast" "$tenants" --compression-level 1)
+    read -r fast_s _ <<<"$out"
+    check_sqlite_versions "$workdir/sqlite-fast" lifeboat_history version
 
     log "sqlite dbmate: a shell loop of dbmate up"
     settle
@@ -177,6 +196,7 @@ bench_sqlite() {
     rm -rf "$workdir"/sqlite-*
 
     report "SQLite, $tenants tenants × $migrations migrations" "$fleet_s" "$dbmate_s" "$loop_s"
+    report_fast "$fast_s" "$dbmate_s"
     printf '%-34s %d tenants %d KB | %d tenants %d KB | ratio %s (target ≤ 1.25: %s)\n' "fleet peak RSS" \
         "$rss_tenants" "$small_rss" "$tenants" "$fleet_rss" "$(ratio "$fleet_rss" "$small_rss")" \
         "$(awk -v a="$fleet_rss" -v b="$small_rss" 'BEGIN { print (a <= 1.25 * b ? "ok" : "MISSED") }')"
@@ -207,7 +227,7 @@ bench_postgres() {
     recreate_db "$seed"
     psql_quiet -d "$seed" -c "$postgres_seed" -c "VACUUM ANALYZE items"
     log "postgres: $databases databases of $("$pg_bin/psql" -X -At -d "$seed" -c "SELECT pg_size_pretty(pg_database_size(current_database()))"), $migrations migrations each"
-    for run in fleet dbmate loop; do
+    for run in fleet fast dbmate loop; do
         : >"$workdir/pg-$run.txt"
         for i in $(seq -f '%02g' 1 "$databases"); do
             name="lifeboat_fleet_${run}_$i"
@@ -226,6 +246,15 @@ bench_postgres() {
     (cd "$workdir" && "$lifeboat" migrate --targets pg-fleet.txt --parallel "$parallel" --max-failures "$databases" \
         --migrations migrations --backups pg-fleet-backups --pg-bin "$pg_bin" --quiet >/dev/null)
     fleet_s=$(elapsed "$start" "$(now)")
+
+    log "postgres fleet: the same with --compression-level 1"
+    local fast_s
+    psql_quiet -c "CHECKPOINT"
+    settle
+    start=$(now)
+    (cd "$workdir" && "$lifeboat" migrate --targets pg-fast.txt --parallel "$parallel" --max-failures "$databases" \
+        --migrations migrations --backups pg-fast-backups --pg-bin "$pg_bin" --compression-level 1 --quiet >/dev/null)
+    fast_s=$(elapsed "$start" "$(now)")
 
     log "postgres dbmate: a shell loop of dbmate up"
     psql_quiet -c "CHECKPOINT"
@@ -248,7 +277,7 @@ bench_postgres() {
 
     local want applied table
     want=$(printf '%04d' "$migrations")
-    for run in fleet dbmate loop; do
+    for run in fleet fast dbmate loop; do
         table=lifeboat_history
         [[ $run == dbmate ]] && table=schema_migrations
         for i in $(seq -f '%02g' 1 "$databases"); do
@@ -258,6 +287,7 @@ bench_postgres() {
     done
     drop_pg_fleet
     report "PostgreSQL, $databases databases × $migrations" "$fleet_s" "$dbmate_s" "$loop_s"
+    report_fast "$fast_s" "$dbmate_s"
 }
 
 [[ $only == postgres ]] || bench_sqlite
