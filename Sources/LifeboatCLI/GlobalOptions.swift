@@ -27,7 +27,7 @@ struct GlobalOptions: ParsableArguments {
     var keep: String?
 
     @Option(parsing: .unconditional,
-            help: ArgumentHelp("gzip level 1-9 for snapshots, 1 fastest, 9 smallest (env LIFEBOAT_COMPRESSION_LEVEL; default 6).", valueName: "n"))
+            help: ArgumentHelp("zlib level 1-9 for snapshots (env LIFEBOAT_COMPRESSION_LEVEL; default 6).", valueName: "n"))
     var compressionLevel: String?
 
     @Option(parsing: .unconditional,

@@ -9,8 +9,8 @@ import LifeboatCore
 /// Why this shape: a snapshot is taken while a deploy waits, so compression must use all cores, yet
 /// the result must stay readable by plain `gunzip` so a person can recover without Lifeboat. The
 /// input is therefore cut into independent chunks (1 MiB by default), each compressed on a worker
-/// into a complete gzip member of its own (header, deflate data, CRC-32 and length trailer; by
-/// libdeflate when the machine has it, at 40 % of zlib's CPU, else by zlib: see `LibDeflate`); the members are written in input order, and consecutive gzip members are one
+/// into a complete gzip member of its own (zlib with `windowBits` 31 writes the header and the CRC-32
+/// and length trailer); the members are written in input order, and consecutive gzip members are one
 /// valid gzip file for `gunzip`, `pigz` and `GzipReader`. Compression restarts its dictionary at each
 /// chunk, which at 1 MiB costs well under 1% of size.
 ///
@@ -33,10 +33,6 @@ public final class GzipWriter: ByteSink {
         /// Lower-case hex SHA-256 of the bytes written to the file.
         public let sha256: String
     }
-
-    /// What compresses the chunks on this machine: "libdeflate", or "zlib" when libdeflate is not
-    /// installed (or `LIFEBOAT_LIBDEFLATE=none`). Both write the same format.
-    public static var compressor: String { LibDeflate.shared == nil ? "zlib" : "libdeflate" }
 
     /// The default chunk size: large enough that restarting the dictionary costs little, small
     /// enough that a 2-core machine has work for both cores on small databases.
@@ -198,7 +194,7 @@ public final class GzipWriter: ByteSink {
 
     /// Compresses what is left, waits for every chunk, writes them, and returns the totals.
     ///
-    /// An empty input still yields a valid gzip file (20 to 23 bytes). A writer created with a path fsyncs
+    /// An empty input still yields a valid (20-byte) gzip file. A writer created with a path fsyncs
     /// and closes its file here.
     /// - Throws: as `write`; `.writeFailed` when fsync or close fails.
     public func finish() throws -> Summary {
@@ -315,50 +311,32 @@ final class DeflateChunk: @unchecked Sendable {
     var outputCount = 0
     var failure: String?
     let done = DispatchSemaphore(value: 0)
-    /// libdeflate's compressor when the machine has it (`LibDeflate`); else zlib's stream,
-    /// heap-allocated because zlib keeps a pointer back to the stream and checks it.
-    private let compressor: (library: LibDeflate, handle: OpaquePointer)?
-    private let stream: UnsafeMutablePointer<z_stream>?
+    /// Heap-allocated because zlib keeps a pointer back to the stream and checks it.
+    private let stream: UnsafeMutablePointer<z_stream>
 
-    /// - Throws: `GzipError.compressionFailed` when the compressor cannot initialise (out of memory).
-    init(level: Int32, capacity: Int, library: LibDeflate? = LibDeflate.shared) throws {
-        if let library {
-            // libdeflate's levels 1…9 are meant to match zlib's (12 is its maximum).
-            guard let handle = library.allocCompressor(level) else {
-                throw GzipError.compressionFailed(reason: "libdeflate_alloc_compressor(\(level)) failed")
-            }
-            compressor = (library, handle)
-            stream = nil
-            // The worst case for `capacity` input bytes, gzip header and trailer included.
-            outputCapacity = library.gzipCompressBound(handle, capacity)
-        } else {
-            let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-            stream.initialize(to: z_stream())
-            // windowBits 31 = 15 (32 KiB window) + 16 (gzip header and trailer); memLevel 8 as gzip.
-            let rc = lifeboat_deflateInit2(stream, level, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY)
-            guard rc == Z_OK else {
-                stream.deinitialize(count: 1)
-                stream.deallocate()
-                throw GzipError.compressionFailed(reason: "deflateInit2 returned \(rc)")
-            }
-            compressor = nil
-            self.stream = stream
-            // The worst case for `capacity` input bytes, gzip header and trailer included, so one
-            // deflate call with Z_FINISH always completes.
-            outputCapacity = Int(deflateBound(stream, uLong(capacity)))
+    /// - Throws: `GzipError.compressionFailed` when zlib cannot initialise (out of memory).
+    init(level: Int32, capacity: Int) throws {
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        // windowBits 31 = 15 (32 KiB window) + 16 (gzip header and trailer); memLevel 8 as gzip.
+        let rc = lifeboat_deflateInit2(stream, level, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY)
+        guard rc == Z_OK else {
+            stream.deinitialize(count: 1)
+            stream.deallocate()
+            throw GzipError.compressionFailed(reason: "deflateInit2 returned \(rc)")
         }
         inputCapacity = capacity
         input = .allocate(byteCount: capacity, alignment: 64)
+        // The worst case for `capacity` input bytes, gzip header and trailer included, so one
+        // deflate call with Z_FINISH always completes.
+        outputCapacity = Int(deflateBound(stream, uLong(capacity)))
         output = .allocate(byteCount: outputCapacity, alignment: 64)
     }
 
     deinit {
-        if let compressor { compressor.library.freeCompressor(compressor.handle) }
-        if let stream {
-            deflateEnd(stream)
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-        }
+        deflateEnd(stream)
+        stream.deinitialize(count: 1)
+        stream.deallocate()
         input.deallocate()
         output.deallocate()
     }
@@ -368,14 +346,6 @@ final class DeflateChunk: @unchecked Sendable {
         defer { done.signal() }
         outputCount = 0
         failure = nil
-        if let compressor {
-            // One call: the whole chunk in, one complete gzip member out (0 only if it did not fit,
-            // which the bound rules out).
-            outputCount = compressor.library.gzipCompress(compressor.handle, input, inputCount, output, outputCapacity)
-            if outputCount == 0 { failure = "libdeflate_gzip_compress found no room for \(inputCount) bytes" }
-            return
-        }
-        guard let stream else { return }
         let reset = deflateReset(stream)
         guard reset == Z_OK else {
             failure = "deflateReset returned \(reset)"

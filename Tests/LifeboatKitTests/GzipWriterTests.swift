@@ -41,8 +41,7 @@ struct GzipWriterTests {
         let writer = try GzipWriter(path: gz)
         let summary = try writer.finish()
         #expect(summary.rawBytes == 0)
-        // 10-byte header, an empty deflate block (2 bytes from zlib, 5 from libdeflate), 8-byte trailer.
-        #expect((20...23).contains(summary.compressedBytes), "\(summary.compressedBytes) bytes")
+        #expect(summary.compressedBytes == 20)  // 10-byte header, 2-byte empty block, 8-byte trailer
         let gunzip = try F.requireTool("gunzip", package: "gzip")
         let result = try F.run(gunzip, ["-c", gz], stdout: scratch.file("out"))
         #expect(result.status == 0, "\(result.standardError)")
@@ -97,14 +96,6 @@ struct GzipWriterTests {
             #expect(try F.run(gunzip, ["-c", scratch.file("\(level).gz")], stdout: scratch.file(level)).status == 0)
             #expect(try F.contents(scratch.file(level)) == data)
         }
-    }
-
-    @Test("compresses with libdeflate where it is installed (zlib where not)")
-    func libdeflateIsUsedWhereInstalled() {
-        let installed = ["/usr/lib/x86_64-linux-gnu/libdeflate.so.0", "/usr/lib/aarch64-linux-gnu/libdeflate.so.0"]
-            .contains { FileManager.default.fileExists(atPath: $0) }
-        let forcedOff = ProcessInfo.processInfo.environment["LIFEBOAT_LIBDEFLATE"] == "none"
-        #expect(GzipWriter.compressor == (installed && !forcedOff ? "libdeflate" : "zlib"))
     }
 
     @Test("compressed size stays within 2% of gzip -6 on compressible data")
