@@ -60,7 +60,7 @@ struct FaultProxy {
         FileManager.default.createFile(atPath: output.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, "--upstream", upstream,
+        process.arguments = ["python3", "-B", script.path, "--upstream", upstream,
                              "--fail-parts", String(failParts), "--fail-ranged-gets", String(failRangedGets)]
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = FileHandle.nullDevice
