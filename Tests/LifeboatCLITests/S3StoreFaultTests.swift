@@ -67,12 +67,7 @@ struct S3StoreFaultTests {
         let uploads = { try S3StoreExecutor.wait { try await client.listMultipartUploads(bucket: bucket, prefix: "app/") } }
         // 120 MB that does not compress: many 8 MiB parts, long enough to be caught mid-upload.
         #expect(try s3.workspace.run("migrate", "--target", "0001").exitCode == 0)
-        let fill = try ChildProcess.tool("sqlite3", [s3.database, """
-            CREATE TABLE filler (b BLOB);
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120)
-            INSERT INTO filler SELECT randomblob(1000000) FROM n;
-            """])
-        #expect(fill.exitCode == 0, "\(fill.stderr)")
+        try s3.fill(megabytes: 120)
         let database = try s3.databaseBytes()
 
         let process = Process()

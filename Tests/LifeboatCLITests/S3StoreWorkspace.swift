@@ -1,5 +1,6 @@
 import Foundation
 import LifeboatS3
+import TestSupport
 import Testing
 
 /// A CLI workspace whose snapshots go to a fresh bucket of the test S3 server (moto, started by
@@ -62,6 +63,17 @@ struct S3StoreWorkspace: @unchecked Sendable {  // handed to S3StoreExecutor.wai
 
     func databaseBytes() throws -> Data {
         try Data(contentsOf: URL(fileURLWithPath: database))
+    }
+
+    /// Adds a table `filler` of `megabytes` MB of random bytes to the database: a payload that does
+    /// not compress, so it spans many multipart parts.
+    func fill(megabytes: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let fill = try ChildProcess.tool("sqlite3", [database, """
+            CREATE TABLE filler (b BLOB);
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(megabytes))
+            INSERT INTO filler SELECT randomblob(1000000) FROM n;
+            """])
+        #expect(fill.exitCode == 0, "\(fill.stderr)", sourceLocation: sourceLocation)
     }
 
     func currentVersion() throws -> String? {
