@@ -43,7 +43,7 @@ final class S3PayloadDownload: GzipInput, @unchecked Sendable {
     }
 
     deinit {
-        Glibc.close(descriptor)
+        Foundation.close(descriptor)
     }
 
     private func advance(by count: Int) {

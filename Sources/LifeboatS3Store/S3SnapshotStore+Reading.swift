@@ -254,7 +254,7 @@ extension S3SnapshotStore {
         try data.withUnsafeBytes { bytes in
             var offset = 0
             while offset < bytes.count {
-                let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                let written = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     throw SnapshotError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
