@@ -69,7 +69,8 @@ public final class ScratchFolder: @unchecked Sendable {
     }
 
     /// Removes the run folders under `backups` whose owner is dead (its `flock` can be taken, or it
-    /// has no owner file and is older than a minute: killed between `mkdir` and `open`).
+    /// has no owner file and is older than a minute: killed between `mkdir` and the `rename` of its
+    /// `owner.new`, which may hold that file, not yet locked).
     /// - Returns: the removed folders' names, relative to `backups`, sorted.
     public static func removeDead(in backups: String) -> [String] {
         let root = URL(fileURLWithPath: backups).appendingPathComponent(folderName)

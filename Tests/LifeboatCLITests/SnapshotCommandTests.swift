@@ -153,12 +153,12 @@ import Testing
         #expect(pruned.exitCode == 0, "\(pruned.stderr)")
         #expect((try pruned.json()["leftovers"] as? [String])?.isEmpty == false)
         let names = try FileManager.default.contentsOfDirectory(atPath: workspace.path("backups"))
-        // A kill between making its scratch run folder and locking the owner file inside leaves an
-        // empty run folder that cleanup keeps for 60 s (it may be another live run's, being made):
-        // allowed, as long as it holds no file at all.
+        // A kill between making its scratch run folder and locking the owner file inside leaves a
+        // run folder, empty or holding only the not yet locked `owner.new`, that cleanup keeps for
+        // 60 s (it may be another live run's, being made): allowed, as long as it holds nothing else.
         let scratch = workspace.path("backups/.lifeboat-scratch")
         let scratchFiles = FileManager.default.enumerator(atPath: scratch)?.allObjects.compactMap { item -> String? in
-            guard let relative = item as? String else { return nil }
+            guard let relative = item as? String, (relative as NSString).lastPathComponent != "owner.new" else { return nil }
             var isFolder: ObjCBool = false
             _ = FileManager.default.fileExists(atPath: scratch + "/" + relative, isDirectory: &isFolder)
             return isFolder.boolValue ? nil : relative
