@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LifeboatEngines
 import LifeboatKit
 
 /// `lifeboat`: the root command. Each subcommand is a small type in its own file.
@@ -38,6 +39,7 @@ struct LifeboatCommand: ParsableCommand {
         // A file-size limit (`ulimit -f`) would kill the process by SIGXFSZ mid-write, with no
         // message and no restore; ignored, the write fails with EFBIG and is an ordinary error.
         signal(SIGXFSZ, SIG_IGN)
+        StandardEngines.warmUp(arguments: CommandLine.arguments)
         do {
             var command = try parseAsRoot(LeadingOptions.reorder(Array(CommandLine.arguments.dropFirst())))
             try command.run()

@@ -17,7 +17,8 @@ struct SnapshotCommand: ParsableCommand {
     func run() throws {
         try CommandRunner.run("snapshot", global) { lifeboat in
             let manifest = try lifeboat.snapshot(label: label)
-            let path = URL(fileURLWithPath: lifeboat.configuration.backupsDirectory).appendingPathComponent(manifest.payload).path
+            // A path for a folder store, `s3://BUCKET/PREFIX/ID.EXT.gz` for a remote one.
+            let path = try lifeboat.payloadLocation(of: manifest)
             return CommandOutcome(report: SnapshotReport(snapshot: manifest, path: path),
                                   text: "snapshot \(TextRender.snapshotLine(manifest))\n\(path)")
         }

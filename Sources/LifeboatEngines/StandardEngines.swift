@@ -6,6 +6,13 @@ import LifeboatSQLite
 public struct StandardEngines: DatabaseProvisioning {
     public init() {}
 
+    /// Starts loading what a PostgreSQL URL on the command line will need (`LibPQWarmUp`) on the
+    /// `StartupWorker`, so that it overlaps argument parsing. Call first thing in `main`.
+    public static func warmUp(arguments: [String]) {
+        guard LibPQWarmUp.isLikelyNeeded(arguments: arguments) else { return }
+        StartupWorker.start { LibPQWarmUp.run() }
+    }
+
     public func open(_ url: DatabaseURL, options: EngineOptions) throws -> DatabaseEngine {
         switch url.engine {
         case .sqlite: return try SQLiteEngine.open(url, options: options)

@@ -104,6 +104,24 @@ public struct PostgresTools: Sendable {
     /// a client may inherit (`PostgresClientEnvironment.inheritedNames`): never `DATABASE_URL` or
     /// `PGPASSWORD`, which would put the password into its environment for nothing.
     public func version(of program: URL) throws -> PostgresVersion {
+        // Asked once per program file per process: a fleet of PostgreSQL targets ran
+        // `pg_dump --version` once per target (about 11 ms each, on the critical path before the
+        // dump). Keyed by the file's identity too, so a client upgraded mid-fleet is asked again.
+        let identity = Self.fileIdentity(program.path)
+        if let identity, let known = ToolVersionCache.shared.version(of: identity) { return known }
+        let version = try askVersion(of: program)
+        if let identity { ToolVersionCache.shared.remember(version, of: identity) }
+        return version
+    }
+
+    /// Path, device, inode, size and modification time of a file; nil when it cannot be read.
+    private static func fileIdentity(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return "\(path)\u{0}\(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+    }
+
+    private func askVersion(of program: URL) throws -> PostgresVersion {
         let environment = ProcessInfo.processInfo.environment
             .filter { PostgresClientEnvironment.inheritedNames.contains($0.key) }
         let child = try ChildProcess.start(program.path, arguments: ["--version"], environment: environment,
@@ -262,5 +280,23 @@ final class PostgresClientEnvironment {
     func scrub(_ text: String) -> String {
         guard let password, !password.isEmpty else { return text }
         return text.replacingOccurrences(of: password, with: "***")
+    }
+}
+
+/// The `--version` of each client program asked in this process, by file identity: a handful of
+/// entries at most (one per PostgreSQL client installed).
+final class ToolVersionCache: @unchecked Sendable {
+    static let shared = ToolVersionCache()
+    private let lock = NSLock()
+    private var versions: [String: PostgresVersion] = [:]
+
+    func version(of identity: String) -> PostgresVersion? {
+        lock.lock(); defer { lock.unlock() }
+        return versions[identity]
+    }
+
+    func remember(_ version: PostgresVersion, of identity: String) {
+        lock.lock(); defer { lock.unlock() }
+        versions[identity] = version
     }
 }

@@ -64,6 +64,9 @@ public struct S3SnapshotStore: SnapshotStore {
     /// `s3://BUCKET/PREFIX`.
     public var description: String { location.description }
 
+    /// `s3://BUCKET/PREFIX/NAME`.
+    public func location(of name: String) -> String { location.url(of: name) }
+
     /// Runs S3 calls and turns their errors into `S3StoreError`s naming this store.
     func s3<T: Sendable>(_ consequence: String, _ body: @escaping @Sendable (S3Client) async throws -> T) throws -> T {
         let client = client

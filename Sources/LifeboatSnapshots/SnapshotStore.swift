@@ -18,6 +18,10 @@ public protocol SnapshotStore: Sendable {
     /// not objects, and scratch files never leave the machine.
     var scratchParent: String { get }
 
+    /// Where the store keeps the file or object `name` (a payload or manifest), as a user would
+    /// name it: an absolute path, or `s3://BUCKET/PREFIX/NAME`.
+    func location(of name: String) -> String
+
     /// Takes a snapshot: `produce` writes the raw payload into the sink, which compresses it; the
     /// manifest is published last, so a failure (including one of `produce`, rethrown unchanged)
     /// leaves nothing listed. See `FolderSnapshotStore.write` for the parameters.

@@ -14,6 +14,8 @@ struct S3SnapshotCommandsTests {
         let taken = try s3.run("snapshot", "--label", "good", "--format", "json")
         #expect(taken.exitCode == 0, "\(taken.stderr)")
         let good = try #require((try taken.json()["snapshot"] as? [String: Any])?["id"] as? String)
+        // The payload's location is its object URL, in the JSON and the text (not a local path).
+        #expect(try taken.json()["path"] as? String == "s3://\(s3.bucket)/app/\(good).sqlite.gz")
 
         // The objects are the folder store's files, under the prefix.
         let keys = Set(try await s3.keys())
@@ -45,6 +47,10 @@ struct S3SnapshotCommandsTests {
         #expect(pruned.exitCode == 0, "\(pruned.stderr)")
         let left = try await s3.keys()
         #expect(left.count == 2 && left.allSatisfy { $0.hasPrefix("app/") }, "\(left)")
+
+        // The text output names the payload by its object URL too, not as a local path.
+        let text = try s3.run("snapshot")
+        #expect(text.stdout.contains("\ns3://\(s3.bucket)/app/") && !text.stdout.contains("/s3:"), "\(text.stdout)")
     }
 
     @Test func aFailedMigrationIsRestoredFromS3AndRollbackSnapshotsThere() async throws {

@@ -36,6 +36,11 @@ public struct PruneReport: Sendable, Codable {
 }
 
 extension Lifeboat {
+    /// Where the store keeps a snapshot's payload: a path, or an `s3://` URL for a remote store.
+    public func payloadLocation(of manifest: SnapshotManifest) throws -> String {
+        try configuration.makeSnapshotStore().location(of: manifest.payload)
+    }
+
     /// `lifeboat snapshot`: a manual snapshot now, under the run lock.
     public func snapshot(label: String?) throws -> SnapshotManifest {
         let engine = try openEngine()

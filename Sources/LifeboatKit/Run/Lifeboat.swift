@@ -68,7 +68,7 @@ public struct Lifeboat: Sendable {
     /// read (read-only work such as reading the history, which on SQLite means parsing the schema).
     /// - Throws: the catalog's error first, then the engine's or `prepare`'s.
     func openWithCatalog<T>(creating: Bool = false,
-                            prepare: (DatabaseEngine) throws -> T) throws -> (MigrationCatalog, DatabaseEngine, T) {
+                            prepare: @escaping (DatabaseEngine) throws -> T) throws -> (MigrationCatalog, DatabaseEngine, T) {
         let url = configuration.databaseURL
         let existingFile = url.path.map { FileManager.default.fileExists(atPath: $0) } ?? false
         guard url.engine == .postgres || existingFile else {
@@ -80,6 +80,9 @@ public struct Lifeboat: Sendable {
                 engine.close()
                 throw error
             }
+        }
+        if url.engine == .postgres, let worker = StartupWorker.take() {
+            return try openWithCatalog(on: worker, prepare: prepare)
         }
         let loaded = CatalogLoad()
         let done = DispatchSemaphore(value: 0)
@@ -99,6 +102,31 @@ public struct Lifeboat: Sendable {
             return (catalog, try engine.get(), try prepared.get())
         } catch {
             if case .success(let opened) = engine { opened.close() }
+            throw error
+        }
+    }
+
+    /// `openWithCatalog` with the roles swapped: the database is opened (and `prepare` run) on the
+    /// `StartupWorker`, which has loaded libpq meanwhile, while this thread reads the folder. No
+    /// thread is created here, so nothing waits for the dynamic loader's lock.
+    private func openWithCatalog<T>(on worker: StartupWorker,
+                                    prepare: @escaping (DatabaseEngine) throws -> T) throws -> (MigrationCatalog, DatabaseEngine, T) {
+        let opened = EngineOpening<T>()
+        let done = DispatchSemaphore(value: 0)
+        let prepareBox = UncheckedBox(prepare)
+        worker.run { [self] in
+            let engine = Result { try openEngine() }
+            opened.engine = engine
+            opened.prepared = Result { try prepareBox.value(engine.get()) }
+            done.signal()
+        }
+        opened.catalog = Result { try loadCatalog() }
+        done.wait()
+        do {
+            let catalog = try opened.catalog!.get()
+            return (catalog, try opened.engine!.get(), try opened.prepared!.get())
+        } catch {
+            if case .success(let engine)? = opened.engine { engine.close() }
             throw error
         }
     }
@@ -135,4 +163,18 @@ public struct Lifeboat: Sendable {
 /// `DispatchGroup` that `openWithCatalog` waits on.
 private final class CatalogLoad: @unchecked Sendable {
     var result: Result<MigrationCatalog, Error>?
+}
+
+/// What `openWithCatalog(on:)`'s two threads produced; written before the semaphore is signalled
+/// and read after it is waited for.
+private final class EngineOpening<T>: @unchecked Sendable {
+    var engine: Result<DatabaseEngine, Error>?
+    var prepared: Result<T, Error>?
+    var catalog: Result<MigrationCatalog, Error>?
+}
+
+/// `prepare`, handed to the worker thread; the caller waits until the worker is done with it.
+private struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -1,0 +1,59 @@
+import Foundation
+
+/// One thread started first thing in `main`: it runs a warm-up (loading libpq, readying OpenSSL)
+/// while the main thread parses the command line, then waits for a single job — opening the
+/// database — which it runs while the main thread reads the migrations folder.
+///
+/// Why a thread made at start rather than when needed: `dlopen` holds the dynamic loader's lock
+/// for the ~5 ms it takes to load libpq and the twenty libraries behind it, and creating a thread
+/// waits for that lock (glibc allocates the new thread's TLS under it). Started before the warm-up,
+/// this thread exists already when the main thread hands it the connection, so the main thread
+/// never waits for the loader and the connection starts the moment libpq is in (README,
+/// "Start-up"). A run that never takes the worker (SQLite, `--version`, a usage error) only leaves
+/// it parked; it is not started at all unless `main` guesses that it will be used.
+public final class StartupWorker: @unchecked Sendable {
+    private let lock = NSCondition()
+    private var job: (@Sendable () -> Void)?
+    private static let slot = NSLock()
+    nonisolated(unsafe) private static var started: StartupWorker?
+
+    /// A worker whose thread starts now and runs `warmUp` at once; `start` keeps one for `take`.
+    public init(warmUp: @escaping @Sendable () -> Void) {
+        let thread = Thread { [self] in
+            warmUp()
+            runJob()
+        }
+        thread.start()
+    }
+
+    /// Starts the process's worker (`init(warmUp:)`) for `take`. Call at most once, from `main`.
+    public static func start(warmUp: @escaping @Sendable () -> Void) {
+        let worker = StartupWorker(warmUp: warmUp)
+        slot.lock()
+        started = worker
+        slot.unlock()
+    }
+
+    /// The started worker, once: later calls (and runs that started none) get nil.
+    public static func take() -> StartupWorker? {
+        slot.lock(); defer { slot.unlock() }
+        defer { started = nil }
+        return started
+    }
+
+    /// Runs `job` on the worker, after its warm-up; returns at once.
+    public func run(_ job: @escaping @Sendable () -> Void) {
+        lock.lock()
+        self.job = job
+        lock.signal()
+        lock.unlock()
+    }
+
+    private func runJob() {
+        lock.lock()
+        while job == nil { lock.wait() }
+        let job = self.job!
+        lock.unlock()
+        job()
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// Loads libpq, and readies the OpenSSL it authenticates with, on `StartupWorker`'s thread while
+/// the main thread is still parsing the command line.
+///
+/// A PostgreSQL `status` spent about 5 ms loading libpq and the twenty libraries behind it, then
+/// about 1.5 ms in OpenSSL 3's first use (reading `openssl.cnf`, fetching SHA-256, seeding the
+/// random generator for the SCRAM nonce), one after the other on the main thread, before the
+/// first byte went to the server. Swift's start-up and ArgumentParser take about as long and
+/// need neither, so the two now overlap (README, "Start-up"). Nothing here changes what a
+/// connection does: `LibPQ.functions()` is loaded once whichever thread asks first, and OpenSSL's
+/// initialisation is the one libpq would trigger itself.
+public enum LibPQWarmUp {
+    /// Whether the command line or `DATABASE_URL` names a PostgreSQL URL: a guess that costs
+    /// nothing when wrong (a SQLite run never waits for the warm-up).
+    public static func isLikelyNeeded(arguments: [String]) -> Bool {
+        arguments.contains { $0.contains("postgres://") || $0.contains("postgresql://") }
+            || getenv("DATABASE_URL").map { String(cString: $0).hasPrefix("postgres") } == true
+    }
+
+    /// Loads libpq, then does OpenSSL's one-time work. Run on a thread other than the main one.
+    public static func run() {
+        guard (try? LibPQ.functions()) != nil else { return }
+        readyOpenSSL()
+    }
+
+    /// OpenSSL's one-time work, done the way its first use by libpq would do it. A libpq built
+    /// without OpenSSL (or another TLS library) leaves libcrypto unloaded: nothing to do then.
+    private static func readyOpenSSL() {
+        #if os(Linux)
+        guard let crypto = dlopen("libcrypto.so.3", RTLD_LAZY | RTLD_NOLOAD) else { return }
+        typealias InitCrypto = @convention(c) (UInt64, OpaquePointer?) -> Int32
+        typealias FetchDigest = @convention(c) (OpaquePointer?, UnsafePointer<CChar>, UnsafePointer<CChar>?) -> OpaquePointer?
+        typealias FreeDigest = @convention(c) (OpaquePointer?) -> Void
+        typealias RandomBytes = @convention(c) (UnsafeMutablePointer<UInt8>, Int32) -> Int32
+        guard let initCrypto = dlsym(crypto, "OPENSSL_init_crypto"), let fetch = dlsym(crypto, "EVP_MD_fetch"),
+              let free = dlsym(crypto, "EVP_MD_free"), let random = dlsym(crypto, "RAND_bytes") else { return }
+        let loadConfig: UInt64 = 0x40  // OPENSSL_INIT_LOAD_CONFIG, as libcrypto's default start
+        _ = unsafeBitCast(initCrypto, to: InitCrypto.self)(loadConfig, nil)
+        unsafeBitCast(free, to: FreeDigest.self)(unsafeBitCast(fetch, to: FetchDigest.self)(nil, "SHA256", nil))
+        var bytes = [UInt8](repeating: 0, count: 16)
+        _ = unsafeBitCast(random, to: RandomBytes.self)(&bytes, Int32(bytes.count))
+        #endif
+    }
+}
