@@ -62,9 +62,12 @@ extension Lifeboat {
             : try snapshotStore.openVerified(snapshot, expectedEngine: engine.kind.rawValue)
     }
 
-    /// The size of the file at `path`, nil when it cannot be read.
+    /// The size of the file at `path`, nil when it cannot be read. `stat` itself, not
+    /// `FileManager.attributesOfItem`, which also looks up the owner's user and group names
+    /// (reading `/etc/passwd` and `/etc/group`) on every snapshot of a fleet.
     static func fileSize(_ path: String) -> Int64? {
-        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
+        var info = stat()
+        return stat(path, &info) == 0 ? Int64(info.st_size) : nil
     }
 
     /// Step 6: put the pre-run snapshot back after a failed migration (or a rollback's).
