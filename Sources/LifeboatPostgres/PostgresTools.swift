@@ -121,7 +121,8 @@ public struct PostgresTools: Sendable {
         return "\(path)\u{0}\(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
     }
 
-    private func askVersion(of program: URL) throws -> PostgresVersion {
+    /// `program --version`, asked now (no cache).
+    func askVersion(of program: URL) throws -> PostgresVersion {
         let environment = ProcessInfo.processInfo.environment
             .filter { PostgresClientEnvironment.inheritedNames.contains($0.key) }
         let child = try ChildProcess.start(program.path, arguments: ["--version"], environment: environment,

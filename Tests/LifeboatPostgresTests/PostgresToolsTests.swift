@@ -110,10 +110,36 @@ struct PostgresToolsTests {
             let tools = PostgresTools(binDirectory: root.path)
             let started = ContinuousClock.now
             for _ in 0..<10 {
-                #expect(try tools.version(of: script) == PostgresVersion(parsing: "15.4"))
+                #expect(try tools.askVersion(of: script) == PostgresVersion(parsing: "15.4"))
             }
             // Ten children polled every 50 ms would take at least half a second.
             #expect(ContinuousClock.now - started < .milliseconds(400))
+        }
+    }
+
+    @Test("--version is asked once per program file per process, and again once the file changes")
+    func versionAskedOncePerProgram() throws {
+        try withScratchFolder { root in
+            let script = root.appendingPathComponent("pg_dump")
+            let calls = root.appendingPathComponent("calls")
+            func install(_ version: String) throws {
+                try "#!/bin/sh\necho x >> '\(calls.path)'\necho 'pg_dump (PostgreSQL) \(version)'\n"
+                    .write(to: script, atomically: true, encoding: .utf8)
+                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+            }
+            func callCount() throws -> Int {
+                try String(contentsOf: calls, encoding: .utf8).split(separator: "\n").count
+            }
+            try install("15.4")
+            let tools = PostgresTools(binDirectory: root.path)
+            for _ in 0..<5 {
+                #expect(try tools.version(of: script) == PostgresVersion(parsing: "15.4"))
+            }
+            #expect(try callCount() == 1)
+            // An upgraded client (a new file in its place) is asked again.
+            try install("16.2 (upgraded)")
+            #expect(try tools.version(of: script) == PostgresVersion(parsing: "16.2"))
+            #expect(try callCount() == 2)
         }
     }
 
