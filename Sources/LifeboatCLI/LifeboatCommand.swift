@@ -33,13 +33,30 @@ struct LifeboatCommand: ParsableCommand {
         ]
     )
 
+    /// Commands that open the database (a `StandardEngines.warmUp` is worth starting for them).
+    static let connectingCommands: Set<String> = [
+        "migrate", "up", "status", "plan", "rollback", "down", "verify", "snapshot", "restore",
+        "baseline", "repair", "schema", "create", "drop", "wait",
+    ]
+
+    /// Whether the command line asks for a command that opens the database: not `--help`,
+    /// `--version`, a completion script, or a command that only reads files (`new`, `lint`, …).
+    /// Such a run would otherwise wait at exit for a warm-up it never used.
+    static func mayConnect(_ arguments: [String]) -> Bool {
+        let words = Array(arguments.dropFirst())
+        let informational: Set<String> = ["--help", "-h", "--version", "--generate-completion-script", "help"]
+        guard !words.contains(where: informational.contains),
+              let command = (try? LeadingOptions.reorder(words, checkingRepeats: false))?.first else { return false }
+        return connectingCommands.contains(command)
+    }
+
     /// Parses and runs, turning argument errors into the SPEC's usage exit code (2) — and one JSON
     /// object when `--format json` was asked for — instead of ArgumentParser's own 64.
     static func main() {
         // A file-size limit (`ulimit -f`) would kill the process by SIGXFSZ mid-write, with no
         // message and no restore; ignored, the write fails with EFBIG and is an ordinary error.
         signal(SIGXFSZ, SIG_IGN)
-        StandardEngines.warmUp(arguments: CommandLine.arguments)
+        if mayConnect(CommandLine.arguments) { StandardEngines.warmUp(arguments: CommandLine.arguments) }
         do {
             var command = try parseAsRoot(LeadingOptions.reorder(Array(CommandLine.arguments.dropFirst())))
             try command.run()

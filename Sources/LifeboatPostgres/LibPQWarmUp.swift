@@ -35,8 +35,12 @@ public enum LibPQWarmUp {
         typealias RandomBytes = @convention(c) (UnsafeMutablePointer<UInt8>, Int32) -> Int32
         guard let initCrypto = dlsym(crypto, "OPENSSL_init_crypto"), let fetch = dlsym(crypto, "EVP_MD_fetch"),
               let free = dlsym(crypto, "EVP_MD_free"), let random = dlsym(crypto, "RAND_bytes") else { return }
-        let loadConfig: UInt64 = 0x40  // OPENSSL_INIT_LOAD_CONFIG, as libcrypto's default start
-        _ = unsafeBitCast(initCrypto, to: InitCrypto.self)(loadConfig, nil)
+        // OPENSSL_INIT_LOAD_CONFIG, as libcrypto's default start, and OPENSSL_INIT_NO_ATEXIT: the
+        // first initialisation decides, and an OpenSSL exit handler registered here would run
+        // before StartupWorker's, freeing OpenSSL while this thread may still be using it. Memory
+        // is returned at exit anyway.
+        let loadConfig: UInt64 = 0x40, noAtExit: UInt64 = 0x0008_0000
+        _ = unsafeBitCast(initCrypto, to: InitCrypto.self)(loadConfig | noAtExit, nil)
         unsafeBitCast(free, to: FreeDigest.self)(unsafeBitCast(fetch, to: FetchDigest.self)(nil, "SHA256", nil))
         var bytes = [UInt8](repeating: 0, count: 16)
         _ = unsafeBitCast(random, to: RandomBytes.self)(&bytes, Int32(bytes.count))

@@ -15,6 +15,24 @@ import Testing
         #expect(!result.stdout.contains("libpq"), "\(result.stdout)")
     }
 
+    /// A PostgreSQL command line starts loading libpq (and readying OpenSSL) on a thread at once;
+    /// a run that ends first (a usage error) used to exit under that thread's feet, and crashed
+    /// about one time in ten with SIGSEGV. Exit now waits for the warm-up.
+    @Test("a run that exits while libpq is still loading exits cleanly, every time")
+    func exitDuringTheWarmUpIsClean() throws {
+        let workspace = try Workspace(exampleMigrations: false)
+        let environment = ["DATABASE_URL": "postgres://alice:pw@127.0.0.1:9/app"]
+        var codes: [Int32: Int] = [:]
+        for _ in 0..<40 {
+            let result = try workspace.run("status", "--no-such-flag", environment: environment)
+            codes[result.exitCode, default: 0] += 1
+        }
+        #expect(codes == [2: 40], "exit codes and how often: \(codes)")
+        // Commands that open no database start no warm-up at all.
+        let version = try workspace.run("--version", environment: environment.merging(["LD_DEBUG": "files"]) { $1 })
+        #expect(version.exitCode == 0 && !version.stderr.contains("libpq"), "\(version.stderr.suffix(400))")
+    }
+
     @Test("SQLite works when libpq cannot be loaded")
     func sqliteNeedsNoLibpq() throws {
         let workspace = try Workspace()

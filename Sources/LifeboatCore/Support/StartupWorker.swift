@@ -14,23 +14,42 @@ import Foundation
 public final class StartupWorker: @unchecked Sendable {
     private let lock = NSCondition()
     private var job: (@Sendable () -> Void)?
+    /// Signalled when the warm-up has returned.
+    private let warmedUp = DispatchSemaphore(value: 0)
     private static let slot = NSLock()
     nonisolated(unsafe) private static var started: StartupWorker?
+    /// The process's worker, for the exit handler (`start`), whether or not it was taken.
+    nonisolated(unsafe) private static var warming: StartupWorker?
 
     /// A worker whose thread starts now and runs `warmUp` at once; `start` keeps one for `take`.
     public init(warmUp: @escaping @Sendable () -> Void) {
         let thread = Thread { [self] in
             warmUp()
+            warmedUp.signal()
             runJob()
         }
         thread.start()
     }
 
     /// Starts the process's worker (`init(warmUp:)`) for `take`. Call at most once, from `main`.
+    ///
+    /// A process that exits while the warm-up is still inside `dlopen` or OpenSSL's
+    /// initialisation crashed about one time in ten (`lifeboat --version` with a PostgreSQL
+    /// `DATABASE_URL`: exit runs the libraries' destructors under the thread's feet). So an exit
+    /// handler, registered before the thread starts, waits for the warm-up to return (at most 2 s)
+    /// before the libraries are torn down; the warm-up must not register exit handlers of its own
+    /// that would run before this one (`LibPQWarmUp` asks OpenSSL for none).
     public static func start(warmUp: @escaping @Sendable () -> Void) {
+        atexit {
+            StartupWorker.slot.lock()
+            let worker = StartupWorker.warming
+            StartupWorker.slot.unlock()
+            _ = worker?.warmedUp.wait(timeout: .now() + 2)
+        }
         let worker = StartupWorker(warmUp: warmUp)
         slot.lock()
         started = worker
+        warming = worker
         slot.unlock()
     }
 
