@@ -9,10 +9,10 @@ import Foundation
 /// first byte went to the server. Swift's start-up and ArgumentParser take about as long and
 /// need neither, so the two now overlap (README, "Start-up"). Nothing here changes what a
 /// connection does: `LibPQ.functions()` is loaded once whichever thread asks first, and OpenSSL's
-/// initialisation is the one libpq would trigger itself.
+/// initialisation is the one libpq would trigger itself, less its exit handler (see below).
 public enum LibPQWarmUp {
     /// Whether the command line or `DATABASE_URL` names a PostgreSQL URL: a guess that costs
-    /// nothing when wrong (a SQLite run never waits for the warm-up).
+    /// little when wrong (the warm-up's CPU on another core, and at most its end at exit).
     public static func isLikelyNeeded(arguments: [String]) -> Bool {
         arguments.contains { $0.contains("postgres://") || $0.contains("postgresql://") }
             || getenv("DATABASE_URL").map { String(cString: $0).hasPrefix("postgres") } == true

@@ -9,8 +9,9 @@ import Foundation
 /// waits for that lock (glibc allocates the new thread's TLS under it). Started before the warm-up,
 /// this thread exists already when the main thread hands it the connection, so the main thread
 /// never waits for the loader and the connection starts the moment libpq is in (README,
-/// "Start-up"). A run that never takes the worker (SQLite, `--version`, a usage error) only leaves
-/// it parked; it is not started at all unless `main` guesses that it will be used.
+/// "Start-up"). A run that never takes the worker (a usage error, a SQLite URL after all) leaves it
+/// parked, and exit waits for its warm-up to end; `main` starts it only for commands that open a
+/// database whose URL looks like PostgreSQL's.
 public final class StartupWorker: @unchecked Sendable {
     private let lock = NSCondition()
     private var job: (@Sendable () -> Void)?
@@ -34,8 +35,8 @@ public final class StartupWorker: @unchecked Sendable {
     /// Starts the process's worker (`init(warmUp:)`) for `take`. Call at most once, from `main`.
     ///
     /// A process that exits while the warm-up is still inside `dlopen` or OpenSSL's
-    /// initialisation crashed about one time in ten (`lifeboat --version` with a PostgreSQL
-    /// `DATABASE_URL`: exit runs the libraries' destructors under the thread's feet). So an exit
+    /// initialisation crashed with SIGSEGV about one run in five (`lifeboat status --bad-flag`
+    /// with a PostgreSQL `DATABASE_URL`: exit ran the libraries' destructors under the thread). So an exit
     /// handler, registered before the thread starts, waits for the warm-up to return (at most 2 s)
     /// before the libraries are torn down; the warm-up must not register exit handlers of its own
     /// that would run before this one (`LibPQWarmUp` asks OpenSSL for none).
