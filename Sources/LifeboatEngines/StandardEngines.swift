@@ -10,6 +10,7 @@ public struct StandardEngines: DatabaseProvisioning {
     /// `StartupWorker`, so that it overlaps argument parsing. Call first thing in `main`.
     public static func warmUp(arguments: [String]) {
         guard LibPQWarmUp.isLikelyNeeded(arguments: arguments) else { return }
+        LibPQWarmUp.prepareEnvironment()
         StartupWorker.start { LibPQWarmUp.run() }
     }
 

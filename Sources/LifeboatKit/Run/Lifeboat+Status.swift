@@ -2,8 +2,17 @@ extension Lifeboat {
     /// Where the database stands: current version, each migration's state, drift, newest snapshot.
     /// Read-only and lock-free.
     public func status() throws -> StatusReport {
-        let (catalog, engine, history) = try openWithCatalog { try $0.readHistory(configuration.historyTable) }
+        // The newest snapshot is looked up while the database opens (its identity comes from the
+        // URL): on PostgreSQL that overlaps the connection instead of following the last query.
+        let identity = configuration.databaseURL.identity
+        var listed: Result<SnapshotManifest?, Error>?
+        let (catalog, engine, history) = try openWithCatalog(prepare: { [configuration] in
+            try $0.readHistory(configuration.historyTable)
+        }, meanwhile: {
+            listed = Result { try snapshotStore.list(identity: identity).first }
+        })
         defer { engine.close() }
+        let latest = engine.identity == identity ? try listed!.get() : try latestSnapshot(of: engine)
         let comparison = HistoryComparison(catalog: catalog, history: history)
         let states = comparison.states
         var problem: CatalogError?
@@ -31,7 +40,7 @@ extension Lifeboat {
             pendingCount: count(.pending), failedCount: count(.failed),
             driftCount: count(.drift), missingCount: count(.missing),
             migrations: states.map(MigrationEntry.init),
-            latestSnapshot: try latestSnapshot(of: engine), problem: problem, outOfOrder: outOfOrder?.description)
+            latestSnapshot: latest, problem: problem, outOfOrder: outOfOrder?.description)
         report.interruptedRestore = comparison.interruptedRestore.map { $0.snapshotID ?? "" }
         return report
     }

@@ -66,12 +66,16 @@ public struct Lifeboat: Sendable {
 
     /// `openWithCatalog()`, and `prepare` run on the opened engine while the folder is still being
     /// read (read-only work such as reading the history, which on SQLite means parsing the schema).
+    /// `meanwhile` runs on the calling thread while the other work is under way (it must not need
+    /// the engine): `status` lists the snapshot store there while the connection is made.
     /// - Throws: the catalog's error first, then the engine's or `prepare`'s.
     func openWithCatalog<T>(creating: Bool = false,
-                            prepare: @escaping (DatabaseEngine) throws -> T) throws -> (MigrationCatalog, DatabaseEngine, T) {
+                            prepare: @escaping (DatabaseEngine) throws -> T,
+                            meanwhile: () -> Void = {}) throws -> (MigrationCatalog, DatabaseEngine, T) {
         let url = configuration.databaseURL
         let existingFile = url.path.map { FileManager.default.fileExists(atPath: $0) } ?? false
         guard url.engine == .postgres || existingFile else {
+            meanwhile()
             let catalog = try loadCatalog()
             let engine = try openEngine(creating: creating)
             do {
@@ -82,7 +86,7 @@ public struct Lifeboat: Sendable {
             }
         }
         if url.engine == .postgres, let worker = StartupWorker.take() {
-            return try openWithCatalog(on: worker, prepare: prepare)
+            return try openWithCatalog(on: worker, prepare: prepare, meanwhile: meanwhile)
         }
         let loaded = CatalogLoad()
         let done = DispatchSemaphore(value: 0)
@@ -96,6 +100,7 @@ public struct Lifeboat: Sendable {
         reader.start()
         let engine = Result { try openEngine() }
         let prepared = Result { try prepare(engine.get()) }
+        meanwhile()
         done.wait()
         do {
             let catalog = try loaded.result!.get()
@@ -109,8 +114,8 @@ public struct Lifeboat: Sendable {
     /// `openWithCatalog` with the roles swapped: the database is opened (and `prepare` run) on the
     /// `StartupWorker`, which has loaded libpq meanwhile, while this thread reads the folder. No
     /// thread is created here, so nothing waits for the dynamic loader's lock.
-    private func openWithCatalog<T>(on worker: StartupWorker,
-                                    prepare: @escaping (DatabaseEngine) throws -> T) throws -> (MigrationCatalog, DatabaseEngine, T) {
+    private func openWithCatalog<T>(on worker: StartupWorker, prepare: @escaping (DatabaseEngine) throws -> T,
+                                    meanwhile: () -> Void) throws -> (MigrationCatalog, DatabaseEngine, T) {
         let opened = EngineOpening<T>()
         let done = DispatchSemaphore(value: 0)
         let prepareBox = UncheckedBox(prepare)
@@ -121,6 +126,7 @@ public struct Lifeboat: Sendable {
             done.signal()
         }
         opened.catalog = Result { try loadCatalog() }
+        meanwhile()
         done.wait()
         do {
             let catalog = try opened.catalog!.get()
