@@ -40,10 +40,8 @@ public struct FolderSnapshotStore: SnapshotStore {
     /// The folder's absolute path.
     public var description: String { directory }
 
-    /// `<folder>/<name>`.
-    public func location(of name: String) -> String {
-        URL(fileURLWithPath: directory).appendingPathComponent(name).path
-    }
+    /// `<folder>/<name>` (`path`).
+    public func location(of name: String) -> String { path(name) }
 
     /// Run's scratch folders go in the backups folder itself: same disk, so same free space and
     /// the same private permissions, and `removeLeftovers` finds those of dead runs.
