@@ -106,7 +106,8 @@ public struct S3SnapshotStore: SnapshotStore {
 
         // Listing first also proves the bucket and the keys work before the engine does anything.
         let used = Set(try objectNames().compactMap { Self.snapshotID(inName: $0).map(Self.instantText) })
-        let id = SnapshotID.unique(date: clock(), schemaVersion: schemaVersion) { used.contains(Self.instantText($0)) }
+        let id = ClaimedSnapshotIDs.shared.claim(in: location.description, date: clock(), schemaVersion: schemaVersion,
+                                                 instant: Self.instantText, taken: used.contains)
         let payloadName = "\(id.rawValue).\(ext).gz"
         let payloadKey = location.key(payloadName)
         // Parts are gathered as files in a private scratch folder (removed by a later run if this

@@ -165,7 +165,19 @@ public struct FolderSnapshotStore: SnapshotStore {
     /// Picks an id not used in the folder (no two snapshots share a millisecond, so ids order
     /// strictly by time) and claims it by creating the payload's temporary file with `O_EXCL`.
     private func claimID(schemaVersion: String?, ext: String) throws -> (SnapshotID, Int32) {
-        let used = try usedInstants()
+        try claimID(schemaVersion: schemaVersion, ext: ext, used: usedInstants())
+    }
+
+    /// `claimID`, given the instants the folder's listing showed as used.
+    ///
+    /// The listing can be out of date by the time the claim is made: another snapshot of a
+    /// parallel fleet may have claimed the same id after it, and even published it, freeing the
+    /// temporary name again. Seen once under CI load: a second tenant's snapshot was then renamed
+    /// over the first one's payload and manifest, and the first tenant was left without one. So a
+    /// claim whose payload or manifest already exists under its final name is given back and the
+    /// next millisecond tried: the temporary name exists from the claim until the rename that
+    /// publishes it, so one of the two names is always there to be seen.
+    func claimID(schemaVersion: String?, ext: String, used: Set<UTCInstant>) throws -> (SnapshotID, Int32) {
         var id = SnapshotID.unique(date: clock(), schemaVersion: schemaVersion) { used.contains($0.instant) }
         while true {
             let temp = path(".\(id.rawValue).\(ext).gz" + Self.partialSuffix)
@@ -173,6 +185,12 @@ public struct FolderSnapshotStore: SnapshotStore {
                 // Locked from the start and held until the file is closed: leftovers cleanup of
                 // another run leaves it alone.
                 let fd = try createLocked(temp)
+                if access(path("\(id.rawValue).\(ext).gz"), F_OK) == 0 || access(path("\(id.rawValue).json"), F_OK) == 0 {
+                    try? PosixFile.unlink(temp)
+                    try? PosixFile.close(fd)
+                    id = id.nextMillisecond()
+                    continue
+                }
                 // The mode passed to open goes through the umask; make it exactly 0600.
                 if fchmod(fd, 0o600) != 0 {
                     let code = errno

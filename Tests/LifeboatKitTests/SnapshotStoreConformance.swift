@@ -32,6 +32,48 @@ struct SnapshotStoreConformance {
         },
     ] : [])
 
+    /// Fresh stores whose clock has stopped: every snapshot asks for the same millisecond.
+    static let stoppedClockFactories: [StoreFactory] = [
+        StoreFactory(name: "folder") { scratch in
+            FolderSnapshotStore(directory: scratch.file("backups"), clock: { SnapshotIDClaimTests.instant })
+        },
+    ] + (S3TestBucket.shouldRun ? [
+        StoreFactory(name: "s3") { scratch in
+            try await S3TestBucket.store(scratchParent: scratch.file("local"), clock: { SnapshotIDClaimTests.instant })
+        },
+    ] : [])
+
+    /// What the parallel writers below got, from several threads.
+    final class Taken: @unchecked Sendable {
+        private let lock = NSLock()
+        private var results: [Result<SnapshotManifest, Error>] = []
+        func add(_ result: Result<SnapshotManifest, Error>) { lock.lock(); results.append(result); lock.unlock() }
+        var all: [Result<SnapshotManifest, Error>] { lock.lock(); defer { lock.unlock() }; return results }
+    }
+
+    /// A fleet's parallel targets share one store and may snapshot in the same millisecond at the
+    /// same schema version: each must keep its own snapshot (an S3 store once gave two of them the
+    /// same id, and the second upload replaced the first).
+    @Test("snapshots taken at the same moment, in parallel, each keep their own id", arguments: stoppedClockFactories)
+    func simultaneousSnapshots(_ factory: StoreFactory) async throws {
+        let scratch = try F.Scratch()
+        let store = try await factory.make(scratch)
+        let taken = Taken()
+        let count = 4
+        DispatchQueue.concurrentPerform(iterations: count) { index in
+            taken.add(Result { try Self.take(store, payload: Data("tenant \(index)".utf8), identity: "/srv/t\(index).sqlite") })
+        }
+        let manifests = try taken.all.map { try $0.get() }
+        #expect(Set(manifests.map(\.id)).count == count, "\(manifests.map(\.id))")
+        let listed = try store.list(identity: nil)
+        #expect(Set(listed.map(\.databaseIdentity)) == Set((0..<count).map { "/srv/t\($0).sqlite" }), "\(listed.map(\.id))")
+        for manifest in listed {
+            let reader = try store.openVerified(try store.resolve(manifest.id, identity: manifest.databaseIdentity), expectedEngine: "sqlite")
+            let tenant = manifest.databaseIdentity.dropFirst("/srv/t".count).prefix { $0 != "." }
+            #expect(try F.readAll(reader) == Data("tenant \(tenant)".utf8))
+        }
+    }
+
     /// One conformance case: a name for the report and the check, given a fresh empty store.
     struct Case: Sendable, CustomTestStringConvertible {
         let name: String
