@@ -125,12 +125,11 @@ public struct Lifeboat: Sendable {
             opened.prepared = Result { try prepareBox.value(engine.get()) }
             done.signal()
         }
-        opened.catalog = Result { try loadCatalog() }
+        let catalog = Result { try loadCatalog() }
         meanwhile()
         done.wait()
         do {
-            let catalog = try opened.catalog!.get()
-            return (catalog, try opened.engine!.get(), try opened.prepared!.get())
+            return (try catalog.get(), try opened.engine!.get(), try opened.prepared!.get())
         } catch {
             if case .success(let engine)? = opened.engine { engine.close() }
             throw error
@@ -171,12 +170,11 @@ private final class CatalogLoad: @unchecked Sendable {
     var result: Result<MigrationCatalog, Error>?
 }
 
-/// What `openWithCatalog(on:)`'s two threads produced; written before the semaphore is signalled
-/// and read after it is waited for.
+/// What `openWithCatalog(on:)`'s worker produced; written before the semaphore is signalled and
+/// read after it is waited for.
 private final class EngineOpening<T>: @unchecked Sendable {
     var engine: Result<DatabaseEngine, Error>?
     var prepared: Result<T, Error>?
-    var catalog: Result<MigrationCatalog, Error>?
 }
 
 /// `prepare`, handed to the worker thread; the caller waits until the worker is done with it.
