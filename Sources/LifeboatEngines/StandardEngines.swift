@@ -11,7 +11,7 @@ public struct StandardEngines: DatabaseProvisioning {
     public static func warmUp(arguments: [String]) {
         guard LibPQWarmUp.isLikelyNeeded(arguments: arguments) else { return }
         LibPQWarmUp.prepareEnvironment()
-        StartupWorker.start { LibPQWarmUp.run() }
+        StartupWorker.start(warmUp: LibPQWarmUp.load, alongside: LibPQWarmUp.readyOpenSSL)
     }
 
     public func open(_ url: DatabaseURL, options: EngineOptions) throws -> DatabaseEngine {

@@ -30,32 +30,49 @@ public enum LibPQWarmUp {
         setenv("GNUTLS_NO_IMPLICIT_INIT", "1", 0)
     }
 
-    /// Loads libpq, then does OpenSSL's one-time work. Run on a thread other than the main one.
-    public static func run() {
+    /// Loads libpq, and settles OpenSSL's one decision that must come first: no exit handler of
+    /// its own (see `initialiseOpenSSL`). Run on a thread other than the main one.
+    public static func load() {
         guard (try? LibPQ.functions()) != nil else { return }
-        readyOpenSSL()
+        initialiseOpenSSL(loadingConfiguration: false)
     }
 
-    /// OpenSSL's one-time work, done the way its first use by libpq would do it. A libpq built
-    /// without OpenSSL (or another TLS library) leaves libcrypto unloaded: nothing to do then.
-    private static func readyOpenSSL() {
-        #if os(Linux)
-        guard let crypto = dlopen("libcrypto.so.3", RTLD_LAZY | RTLD_NOLOAD) else { return }
-        typealias InitCrypto = @convention(c) (UInt64, OpaquePointer?) -> Int32
-        typealias FetchDigest = @convention(c) (OpaquePointer?, UnsafePointer<CChar>, UnsafePointer<CChar>?) -> OpaquePointer?
-        typealias FreeDigest = @convention(c) (OpaquePointer?) -> Void
+    /// OpenSSL's one-time work, done the way its first use by libpq would do it, and the digest
+    /// `SCRAMDigestShim` hands libpq, fetched once. Run after `load`, on a thread of its own beside
+    /// the connection: libpq needs OpenSSL only for the SCRAM exchange, a round trip and the
+    /// server's start-up after the connection begins, and each part of OpenSSL's initialisation
+    /// runs once whichever thread asks first (the other waits for it).
+    public static func readyOpenSSL() {
+        guard initialiseOpenSSL(loadingConfiguration: true), let crypto = libcrypto else { return }
         typealias RandomBytes = @convention(c) (UnsafeMutablePointer<UInt8>, Int32) -> Int32
-        guard let initCrypto = dlsym(crypto, "OPENSSL_init_crypto"), let fetch = dlsym(crypto, "EVP_MD_fetch"),
-              let free = dlsym(crypto, "EVP_MD_free"), let random = dlsym(crypto, "RAND_bytes") else { return }
-        // OPENSSL_INIT_LOAD_CONFIG, as libcrypto's default start, and OPENSSL_INIT_NO_ATEXIT: the
-        // first initialisation decides, and an OpenSSL exit handler registered here would run
-        // before StartupWorker's, freeing OpenSSL while this thread may still be using it. Memory
-        // is returned at exit anyway.
-        let loadConfig: UInt64 = 0x40, noAtExit: UInt64 = 0x0008_0000
-        _ = unsafeBitCast(initCrypto, to: InitCrypto.self)(loadConfig | noAtExit, nil)
-        unsafeBitCast(free, to: FreeDigest.self)(unsafeBitCast(fetch, to: FetchDigest.self)(nil, "SHA256", nil))
+        #if os(Linux)
+        _ = SCRAMDigestShim.openSSL
+        #endif
+        guard let random = dlsym(crypto, "RAND_bytes") else { return }
         var bytes = [UInt8](repeating: 0, count: 16)
         _ = unsafeBitCast(random, to: RandomBytes.self)(&bytes, Int32(bytes.count))
+    }
+
+    /// libcrypto 3 when libpq brought it in; nil for a libpq built without OpenSSL (or with
+    /// another TLS library): nothing to do then.
+    private static var libcrypto: UnsafeMutableRawPointer? {
+        #if os(Linux)
+        dlopen("libcrypto.so.3", RTLD_LAZY | RTLD_NOLOAD)
+        #else
+        nil
         #endif
+    }
+
+    /// `OPENSSL_init_crypto` with OPENSSL_INIT_NO_ATEXIT, and OPENSSL_INIT_LOAD_CONFIG (libcrypto's
+    /// default start) when asked. The first initialisation decides about the exit handler, and an
+    /// OpenSSL exit handler would run before StartupWorker's, freeing OpenSSL while a warm-up
+    /// thread may still be using it; so `load` makes that first call itself, before the connection
+    /// can, with the cheap part alone. Memory is returned at exit anyway.
+    @discardableResult
+    private static func initialiseOpenSSL(loadingConfiguration: Bool) -> Bool {
+        typealias InitCrypto = @convention(c) (UInt64, OpaquePointer?) -> Int32
+        guard let crypto = libcrypto, let initCrypto = dlsym(crypto, "OPENSSL_init_crypto") else { return false }
+        let loadConfig: UInt64 = 0x40, noAtExit: UInt64 = 0x0008_0000
+        return unsafeBitCast(initCrypto, to: InitCrypto.self)(loadingConfiguration ? loadConfig | noAtExit : noAtExit, nil) == 1
     }
 }

@@ -33,6 +33,24 @@ import Testing
         #expect(version.exitCode == 0 && !version.stderr.contains("libpq"), "\(version.stderr.suffix(400))")
     }
 
+    /// libpq's SCRAM rounds must reach the binary's `HMAC_Init_ex` (SCRAMDigestShim), which only
+    /// works while the binary exports it; a link change that stopped exporting it would silently
+    /// bring back OpenSSL's slow path. The loader says where it binds each symbol.
+    @Test("libpq binds HMAC_Init_ex to the binary's shim")
+    func libpqBindsTheShim() throws {
+        #if os(Linux)
+        let workspace = try Workspace(exampleMigrations: false)
+        // Nothing listens on port 9: libpq loads (and binds) all the same, then the run exits 2.
+        let result = try workspace.run("status", "-d", "postgres://alice:pw@127.0.0.1:9/app",
+                                       environment: ["LD_DEBUG": "bindings"])
+        #expect(result.exitCode == 2, "\(result.stderr.suffix(400))")
+        let binding = result.stderr.split(separator: "\n").first { $0.contains("`HMAC_Init_ex'") && $0.contains("libpq.so") }
+        // "binding file …/libpq.so.5 [0] to …/lifeboat [0]: normal symbol `HMAC_Init_ex' [OPENSSL_3.0.0]"
+        #expect(binding?.contains("to \(LifeboatBinary.path) [") == true,
+                "libpq's HMAC_Init_ex: \(binding.map(String.init) ?? "not bound at all")")
+        #endif
+    }
+
     @Test("SQLite works when libpq cannot be loaded")
     func sqliteNeedsNoLibpq() throws {
         let workspace = try Workspace()

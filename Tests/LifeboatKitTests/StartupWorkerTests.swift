@@ -45,4 +45,27 @@ import Testing
         worker.run { done.signal() }
         #expect(done.wait(timeout: .now() + 10) == .success)
     }
+
+    /// The work beside the job (readying OpenSSL while libpq connects) runs at the same time as
+    /// the job, not before it: here each waits for the other, and would never end in sequence.
+    @Test func theWorkAlongsideRunsWhileTheJobRuns() {
+        let jobStarted = DispatchSemaphore(value: 0)
+        let alongsideStarted = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        let events = Events()
+        let worker = StartupWorker(warmUp: { events.add("warm-up") }, alongside: {
+            alongsideStarted.signal()
+            if jobStarted.wait(timeout: .now() + 10) == .success { events.add("alongside saw the job") }
+            done.signal()
+        })
+        worker.run {
+            jobStarted.signal()
+            if alongsideStarted.wait(timeout: .now() + 10) == .success { events.add("job saw alongside") }
+            done.signal()
+        }
+        #expect(done.wait(timeout: .now() + 20) == .success)
+        #expect(done.wait(timeout: .now() + 20) == .success)
+        #expect(Set(events.all) == ["warm-up", "alongside saw the job", "job saw alongside"])
+        #expect(events.all.first == "warm-up")
+    }
 }
