@@ -77,7 +77,7 @@ extension PostgresEngine {
         var parameters = connectionParameters(for: url).filter { $0.0 != "dbname" }
         parameters.append(("dbname", "postgres"))
         do {
-            return try PostgresConnection(parameters: parameters, onNotice: options.log)
+            return try PostgresConnection(parameters: GSSEncryptionCheck.applied(to: parameters), onNotice: options.log)
         } catch {
             throw EngineError.cannotOpen(database: describeTarget(parameters),
                                          reason: scrub(oneLine(error.description), secrets: secrets(in: parameters)))

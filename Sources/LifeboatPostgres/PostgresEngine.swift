@@ -37,7 +37,7 @@ public final class PostgresEngine: DatabaseEngine {
         let parameters = connectionParameters(for: url)
         let connection: PostgresConnection
         do {
-            connection = try PostgresConnection(parameters: parameters, onNotice: options.log)
+            connection = try PostgresConnection(parameters: GSSEncryptionCheck.applied(to: parameters), onNotice: options.log)
         } catch {
             throw EngineError.cannotOpen(database: describeTarget(parameters),
                                          reason: scrub(oneLine(error.description), secrets: secrets(in: parameters)))
