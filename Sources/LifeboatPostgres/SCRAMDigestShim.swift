@@ -3,23 +3,30 @@ import Glibc
 import Synchronization
 
 /// `HMAC_Init_ex` as libpq calls it, with OpenSSL 3's SHA-256 fetched once instead of 8192 times
-/// per connection.
+/// per connection, and the password's HMAC key derived once instead of 4096 times.
 ///
 /// Why: libpq 15 computes SCRAM-SHA-256's salted password (4096 HMAC rounds) by calling
 /// `HMAC_Init_ex(ctx, password, length, EVP_sha256(), NULL)` each round. `EVP_sha256()` is
 /// OpenSSL 3's legacy digest object, which names an algorithm but not its implementation, so each
 /// call looks the implementation up again in the provider store (two lookups behind read-write
-/// locks, for the inner and outer digest). Those lookups were more than half of the SCRAM
-/// exchange: 6.4–6.8 ms of HMAC work per login against 2.9–3.0 ms with a digest fetched once
-/// (C, 4096 rounds, this machine), on the critical path of every PostgreSQL command.
+/// locks, for the inner and outer digest), and each call derives the inner and outer key blocks
+/// from the password again. That was the SCRAM exchange's cost on the client, on the critical
+/// path of every PostgreSQL command: 4096 rounds in C on this machine took 4.8–7.4 ms as libpq
+/// calls them, 2.0–3.0 ms with the digest fetched once, 0.8–1.4 ms with the key also kept.
 ///
-/// How: the executable exports its symbols (SwiftPM links it with `--export-dynamic`), and the
-/// loader binds the libraries a `dlopen` brings in to the executable's definitions first, so
-/// libpq's calls land here. This function hands OpenSSL's own `HMAC_Init_ex` the same algorithm
-/// from the same (default) provider, fetched once with `EVP_MD_fetch(NULL, "SHA256", NULL)`, in
-/// place of `EVP_sha256()`; every other argument, and every other digest, passes through
-/// unchanged. The result is the same HMAC: `SCRAMDigestShimTests` checks RFC 4231's vectors
-/// through it and that a SCRAM login goes through it. Not on macOS, where libraries bind to
+/// How: the executable exports `HMAC_Init_ex` (Package.swift), and the loader binds the libraries
+/// a `dlopen` brings in to the executable's definitions first, so libpq's calls land here. This
+/// function calls OpenSSL's own `HMAC_Init_ex` with
+/// - the same algorithm from the same (default) provider, fetched once with
+///   `EVP_MD_fetch(NULL, "SHA256", NULL)`, in place of `EVP_sha256()`;
+/// - no key (OpenSSL's documented "reuse the previous key") when the context holds this very key
+///   already: the shim keyed it last with the same bytes (compared, not assumed) and SHA-256, and
+///   it has not been reset or freed since (a reset or new context has no digest). Only the last
+///   key is remembered, in a buffer wiped when it is replaced;
+/// every other call (another digest, an engine, a long key) passes through unchanged. The result
+/// is the same HMAC: `SCRAMDigestShimTests` checks RFC 4231's vectors and key sequences (contexts
+/// interleaved, rekeyed, reset, freed) against swift-crypto, that a SCRAM login goes through the
+/// shim, and that the shipped binary's libpq binds to it. Not on macOS, where libraries bind to
 /// their own dependencies (two-level namespace) and libpq is linked.
 @_cdecl("HMAC_Init_ex")
 public func lifeboat_HMAC_Init_ex(
@@ -28,6 +35,11 @@ public func lifeboat_HMAC_Init_ex(
     guard let openSSL = SCRAMDigestShim.openSSL else { return 0 }
     SCRAMDigestShim.recordCall()
     let chosen = digest != nil && digest == openSSL.legacySHA256 ? openSSL.fetchedSHA256 : digest
+    if chosen != nil, chosen == openSSL.fetchedSHA256, engine == nil, let key,
+       SCRAMDigestShim.lastKey.isCurrent(context: context, key: key, length: length, openSSL: openSSL) {
+        SCRAMDigestShim.reuses.add(1, ordering: .relaxed)
+        return openSSL.initialise(context, nil, 0, nil, nil)
+    }
     return openSSL.initialise(context, key, length, chosen, engine)
 }
 
@@ -39,6 +51,7 @@ enum SCRAMDigestShim {
         let initialise: Initialise
         let legacySHA256: OpaquePointer?
         let fetchedSHA256: OpaquePointer?
+        let digestOf: @convention(c) (OpaquePointer?) -> OpaquePointer?
     }
 
     /// OpenSSL 3's functions, or nil when no libcrypto 3 is loaded: then nothing that imports
@@ -52,22 +65,55 @@ enum SCRAMDigestShim {
         if let crypto = dlopen("libcrypto.so.3", RTLD_LAZY | RTLD_NOLOAD),
            let initialise = dlsym(crypto, "HMAC_Init_ex"),
            let sha256 = dlsym(crypto, "EVP_sha256"),
-           let fetch = dlsym(crypto, "EVP_MD_fetch") {
+           let fetch = dlsym(crypto, "EVP_MD_fetch"), let digestOf = dlsym(crypto, "HMAC_CTX_get_md") {
             // Never freed: it lives as long as the process, like the legacy object it replaces.
             let fetched = unsafeBitCast(fetch, to: Fetch.self)(nil, "SHA256", nil)
             let legacy = unsafeBitCast(sha256, to: Digest.self)()
             return OpenSSL(initialise: unsafeBitCast(initialise, to: Initialise.self),
-                           legacySHA256: fetched == nil ? nil : legacy, fetchedSHA256: fetched)
+                           legacySHA256: fetched == nil ? nil : legacy, fetchedSHA256: fetched,
+                           digestOf: unsafeBitCast(digestOf, to: (@convention(c) (OpaquePointer?) -> OpaquePointer?).self))
         }
         if let crypto = dlopen("libcrypto.so.1.1", RTLD_LAZY | RTLD_NOLOAD),
            let initialise = dlsym(crypto, "HMAC_Init_ex") {
-            return OpenSSL(initialise: unsafeBitCast(initialise, to: Initialise.self), legacySHA256: nil, fetchedSHA256: nil)
+            return OpenSSL(initialise: unsafeBitCast(initialise, to: Initialise.self), legacySHA256: nil, fetchedSHA256: nil,
+                           digestOf: { _ in nil })
         }
         return nil
     }
 
-    /// Calls so far, for the test that a SCRAM login goes through the shim.
+    static let lastKey = LastKey()
+
+    /// The key the shim last handed OpenSSL, and the context it keyed.
+    final class LastKey: @unchecked Sendable {
+        private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        private let bytes = UnsafeMutableRawPointer.allocate(byteCount: 128, alignment: 8)
+        private var context: OpaquePointer?
+        private var length: Int32 = -1
+
+        init() { pthread_mutex_init(lock, nil) }
+
+        /// Whether `context` holds `key` already (keyed through here last, still SHA-256); else
+        /// records it as the key about to be set.
+        func isCurrent(context: OpaquePointer?, key: UnsafeRawPointer, length: Int32, openSSL: OpenSSL) -> Bool {
+            guard length > 0, length <= 128, let context else { return false }
+            pthread_mutex_lock(lock)
+            defer { pthread_mutex_unlock(lock) }
+            if self.context == context, self.length == length, memcmp(bytes, key, Int(length)) == 0,
+               openSSL.digestOf(context) == openSSL.fetchedSHA256 {
+                return true
+            }
+            memset(bytes, 0, 128)
+            memcpy(bytes, key, Int(length))
+            self.context = context
+            self.length = length
+            return false
+        }
+    }
+
+    /// Calls so far, and how many of them reused the context's key, for the test that a SCRAM
+    /// login goes through the shim.
     static let calls = Atomic<Int>(0)
+    static let reuses = Atomic<Int>(0)
 
     static func recordCall() {
         calls.add(1, ordering: .relaxed)

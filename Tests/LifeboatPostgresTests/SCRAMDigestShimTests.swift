@@ -16,7 +16,8 @@ import Testing
         typealias Update = @convention(c) (OpaquePointer?, UnsafeRawPointer?, Int) -> Int32
         typealias Final = @convention(c) (OpaquePointer?, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<UInt32>?) -> Int32
         typealias Digest = @convention(c) () -> OpaquePointer?
-        let new: New, free: Free, update: Update, final: Final, sha256: Digest, sha1: Digest
+        typealias Reset = @convention(c) (OpaquePointer?) -> Int32
+        let new: New, free: Free, update: Update, final: Final, sha256: Digest, sha1: Digest, reset: Reset
 
         init() throws {
             _ = try LibPQ.functions()  // brings libcrypto in
@@ -30,6 +31,18 @@ import Testing
             final = try symbol("HMAC_Final", Final.self)
             sha256 = try symbol("EVP_sha256", Digest.self)
             sha1 = try symbol("EVP_sha1", Digest.self)
+            reset = try symbol("HMAC_CTX_reset", Reset.self)
+        }
+
+        /// One HMAC-SHA-256 on `context`, keyed through the shim with `key` as libpq does it
+        /// (the key passed again every time, with `EVP_sha256()`).
+        func rekeyedHMAC(_ context: OpaquePointer?, key: [UInt8], message: [UInt8]) throws -> String {
+            try #require(key.withUnsafeBytes { lifeboat_HMAC_Init_ex(context, $0.baseAddress, Int32(key.count), sha256(), nil) } == 1)
+            try #require(message.withUnsafeBytes { update(context, $0.baseAddress, message.count) } == 1)
+            var out = [UInt8](repeating: 0, count: 64)
+            var length: UInt32 = 0
+            try #require(final(context, &out, &length) == 1)
+            return SCRAMDigestShimTests.hex(Array(out.prefix(Int(length))))
         }
 
         /// HMAC of each message under `key`, all on one context keyed once (later messages reuse
@@ -75,6 +88,48 @@ import Testing
         }
     }
 
+    static func expected(key: [UInt8], message: [UInt8]) -> String {
+        hex(Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key))))
+    }
+
+    /// The shim skips re-deriving a key that the context holds already (libpq passes the password
+    /// again for each of its 4096 rounds); every other sequence must still get the key it passes.
+    @Test("a key passed again is reused only where the context holds it")
+    func keyReuse() throws {
+        let openSSL = try OpenSSLHMAC()
+        let password = Array("correct horse battery staple".utf8)
+        let other = Array("an entirely different key, longer than the first".utf8)
+        let long = [UInt8](repeating: 0x5c, count: 200)  // longer than the shim remembers
+        let messages = (0..<6).map { round in (0..<(round * 11 + 3)).map { UInt8(truncatingIfNeeded: $0 &+ round) } }
+        let first = openSSL.new(), second = openSSL.new()
+        defer { openSSL.free(first); openSSL.free(second) }
+        // libpq's loop: one context, the same key every round.
+        for message in messages {
+            #expect(try openSSL.rekeyedHMAC(first, key: password, message: message) == Self.expected(key: password, message: message))
+        }
+        // Two contexts with different keys, interleaved; one context rekeyed back and forth.
+        for (index, message) in messages.enumerated() {
+            let (context, key) = index % 2 == 0 ? (first, other) : (second, password)
+            #expect(try openSSL.rekeyedHMAC(context, key: key, message: message) == Self.expected(key: key, message: message))
+            let switched = index % 3 == 0 ? long : password
+            #expect(try openSSL.rekeyedHMAC(first, key: switched, message: message) == Self.expected(key: switched, message: message))
+        }
+        // A reset context, and a new one (often at a freed one's address), start unkeyed.
+        _ = try openSSL.rekeyedHMAC(first, key: password, message: messages[0])
+        #expect(openSSL.reset(first) == 1)
+        #expect(try openSSL.rekeyedHMAC(first, key: password, message: messages[1]) == Self.expected(key: password, message: messages[1]))
+        for _ in 0..<3 {
+            let context = openSSL.new()
+            #expect(try openSSL.rekeyedHMAC(context, key: password, message: messages[2]) == Self.expected(key: password, message: messages[2]))
+            openSSL.free(context)
+        }
+        // The same bytes at another address are the same key; changed bytes at the same address are not.
+        var mutable = password
+        #expect(try openSSL.rekeyedHMAC(first, key: mutable, message: messages[3]) == Self.expected(key: password, message: messages[3]))
+        mutable[0] ^= 1
+        #expect(try openSSL.rekeyedHMAC(first, key: mutable, message: messages[3]) == Self.expected(key: mutable, message: messages[3]))
+    }
+
     @Test("another digest passes through unchanged")
     func otherDigests() throws {
         let openSSL = try OpenSSLHMAC()
@@ -87,6 +142,7 @@ import Testing
     @Test("a SCRAM login through libpq goes through the shim", .enabled(if: PostgresTestEnvironment.shouldRun))
     func scramLoginUsesTheShim() throws {
         let before = SCRAMDigestShim.calls.load(ordering: .relaxed)
+        let reusedBefore = SCRAMDigestShim.reuses.load(ordering: .relaxed)
         // The test server's roles log in over TCP with SCRAM-SHA-256 (scripts/test.sh).
         let engine = try PostgresEngine.open(try PostgresTestEnvironment.requireURL(), options: EngineOptions())
         defer { engine.close() }
@@ -94,6 +150,9 @@ import Testing
         let calls = SCRAMDigestShim.calls.load(ordering: .relaxed) - before
         // 4096 salted-password rounds, each one HMAC_Init_ex, and a few for the proof.
         #expect(calls >= 4096, "libpq called the shim \(calls) times: it binds HMAC_Init_ex elsewhere")
+        // The password, passed again for rounds 2…4096, is derived once.
+        let reused = SCRAMDigestShim.reuses.load(ordering: .relaxed) - reusedBefore
+        #expect(reused >= 4095, "\(reused) of \(calls) calls reused the key")
     }
 }
 #endif
