@@ -43,7 +43,7 @@ public func lifeboat_HMAC_Init_ex(
     return openSSL.initialise(context, key, length, chosen, engine)
 }
 
-/// The real `HMAC_Init_ex` and the two SHA-256 digest objects, found once in the loaded libcrypto.
+/// The `HMAC_Init_ex` libpq was linked with, and the two SHA-256 digest objects, found once.
 enum SCRAMDigestShim {
     typealias Initialise = @convention(c) (OpaquePointer?, UnsafeRawPointer?, Int32, OpaquePointer?, OpaquePointer?) -> Int32
 
@@ -54,31 +54,30 @@ enum SCRAMDigestShim {
         let digestOf: @convention(c) (OpaquePointer?) -> OpaquePointer?
     }
 
-    /// OpenSSL 3's functions, or nil when no libcrypto 3 is loaded: then nothing that imports
-    /// `HMAC_Init_ex` is loaded either, except a libcrypto 1.1 (`LIFEBOAT_LIBPQ` naming an old
-    /// libpq), whose own function is used with its arguments unchanged.
+    /// The libcrypto functions that libpq itself binds to (found from libpq's handle, which searches
+    /// libpq's own dependencies), so that the shim forwards to the very library libpq was linked
+    /// with even if another libcrypto is loaded too (a `LIFEBOAT_LIBPQ` built on OpenSSL 1.1 beside
+    /// libcurl's OpenSSL 3). Only OpenSSL 3 gets the fetched digest and the key reuse; any other
+    /// gets its arguments unchanged. Nil when no libpq is loaded: then the caller is another library
+    /// (libssl behind libcurl), forwarded to the process's libcrypto 3 unchanged.
     static let openSSL: OpenSSL? = find()
 
     private static func find() -> OpenSSL? {
         typealias Digest = @convention(c) () -> OpaquePointer?
         typealias Fetch = @convention(c) (OpaquePointer?, UnsafePointer<CChar>, UnsafePointer<CChar>?) -> OpaquePointer?
-        if let crypto = dlopen("libcrypto.so.3", RTLD_LAZY | RTLD_NOLOAD),
-           let initialise = dlsym(crypto, "HMAC_Init_ex"),
-           let sha256 = dlsym(crypto, "EVP_sha256"),
-           let fetch = dlsym(crypto, "EVP_MD_fetch"), let digestOf = dlsym(crypto, "HMAC_CTX_get_md") {
-            // Never freed: it lives as long as the process, like the legacy object it replaces.
-            let fetched = unsafeBitCast(fetch, to: Fetch.self)(nil, "SHA256", nil)
-            let legacy = unsafeBitCast(sha256, to: Digest.self)()
-            return OpenSSL(initialise: unsafeBitCast(initialise, to: Initialise.self),
-                           legacySHA256: fetched == nil ? nil : legacy, fetchedSHA256: fetched,
-                           digestOf: unsafeBitCast(digestOf, to: (@convention(c) (OpaquePointer?) -> OpaquePointer?).self))
-        }
-        if let crypto = dlopen("libcrypto.so.1.1", RTLD_LAZY | RTLD_NOLOAD),
-           let initialise = dlsym(crypto, "HMAC_Init_ex") {
-            return OpenSSL(initialise: unsafeBitCast(initialise, to: Initialise.self), legacySHA256: nil, fetchedSHA256: nil,
-                           digestOf: { _ in nil })
-        }
-        return nil
+        typealias DigestOf = @convention(c) (OpaquePointer?) -> OpaquePointer?
+        let libpq = dlopen(LibPQ.libraryName, RTLD_LAZY | RTLD_NOLOAD)
+        guard let library = libpq ?? dlopen("libcrypto.so.3", RTLD_LAZY | RTLD_NOLOAD),
+              let initialise = dlsym(library, "HMAC_Init_ex") else { return nil }
+        let unchanged = OpenSSL(initialise: unsafeBitCast(initialise, to: Initialise.self), legacySHA256: nil,
+                                fetchedSHA256: nil, digestOf: { _ in nil })
+        guard libpq != nil, let sha256 = dlsym(library, "EVP_sha256"), let fetch = dlsym(library, "EVP_MD_fetch"),
+              let digestOf = dlsym(library, "HMAC_CTX_get_md") else { return unchanged }
+        // Never freed: it lives as long as the process, like the legacy object it replaces.
+        guard let fetched = unsafeBitCast(fetch, to: Fetch.self)(nil, "SHA256", nil) else { return unchanged }
+        return OpenSSL(initialise: unsafeBitCast(initialise, to: Initialise.self),
+                       legacySHA256: unsafeBitCast(sha256, to: Digest.self)(), fetchedSHA256: fetched,
+                       digestOf: unsafeBitCast(digestOf, to: DigestOf.self))
     }
 
     static let lastKey = LastKey()
