@@ -87,26 +87,16 @@ public struct S3SnapshotStore: SnapshotStore {
     /// - Throws: what `produce` throws; `S3StoreError` (exit 5) when S3 refuses or cannot be
     ///   reached; `GzipError.invalidLevel`, `SnapshotError.badEngineVersionKey`.
     public func write(
-        engine: String,
-        extension ext: String,
-        database: String,
-        identity: String,
-        schemaVersion: String?,
-        appliedCount: Int,
-        reason: SnapshotReason,
-        label: String?,
-        compressionLevel: Int,
-        engineVersions: [String: String],
-        toolVersion: String,
+        _ request: SnapshotRequest,
         progress: ((Int64) -> Void)?,
         produce: (ByteSink) throws -> Void
     ) throws -> SnapshotManifest {
         let started = ContinuousClock.now
-        let ext = try SnapshotStoreChecks.writeParameters(compressionLevel: compressionLevel, engineVersions: engineVersions, extension: ext)
+        let ext = try request.checkedExtension()
 
         // Listing first also proves the bucket and the keys work before the engine does anything.
         let used = Set(try objectNames().compactMap { Self.snapshotID(inName: $0).map(Self.instantText) })
-        let id = ClaimedSnapshotIDs.shared.claim(in: location.description, date: clock(), schemaVersion: schemaVersion,
+        let id = ClaimedSnapshotIDs.shared.claim(in: location.description, date: clock(), schemaVersion: request.schemaVersion,
                                                  instant: Self.instantText, taken: used.contains)
         let payloadName = "\(id.rawValue).\(ext).gz"
         let payloadKey = location.key(payloadName)
@@ -118,7 +108,7 @@ public struct S3SnapshotStore: SnapshotStore {
                                          maxInFlight: partsInFlight, executor: S3StoreExecutor.shared, spoolFolder: spool.url)
         var payloadComplete = false
         do {
-            let writer = try GzipWriter(name: location.url(of: payloadName), level: compressionLevel, progress: progress) { bytes in
+            let writer = try GzipWriter(name: location.url(of: payloadName), level: request.compressionLevel, progress: progress) { bytes in
                 let data = Data(bytes)
                 _ = try s3(Self.noSnapshot) { _ in try await uploader.write(data) }
             }
@@ -130,14 +120,7 @@ public struct S3SnapshotStore: SnapshotStore {
                 throw SnapshotError.cannotWrite(path: location.url(of: payloadName),
                                                 reason: "the uploaded bytes are not the compressed ones; \(Self.noSnapshot)")
             }
-            let manifest = SnapshotManifest(
-                id: id.rawValue, engine: engine, database: database, databaseIdentity: identity,
-                createdAt: id.date, schemaVersion: schemaVersion, appliedCount: appliedCount,
-                rawBytes: summary.rawBytes, compressedBytes: summary.compressedBytes, sha256: summary.sha256,
-                compressionLevel: compressionLevel,
-                durationMs: Int64(Timestamp.milliseconds(since: started)),
-                reason: reason, label: label, toolVersion: toolVersion, payload: payloadName,
-                engineVersions: engineVersions)
+            let manifest = request.manifest(id: id, payload: payloadName, summary: summary, started: started)
             let json = try manifest.jsonData()
             let manifestKey = location.key(id.rawValue + ".json")
             let bucket = location.bucket

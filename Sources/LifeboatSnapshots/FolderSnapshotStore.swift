@@ -54,44 +54,28 @@ public struct FolderSnapshotStore: SnapshotStore {
     // MARK: - Writing
 
     /// Takes a snapshot: `produce` writes the raw payload into the given sink, which compresses it
-    /// (in parallel, at `compressionLevel`) into `<id>.<ext>.gz`; then the manifest is written.
+    /// (in parallel, at the request's `compressionLevel`) into `<id>.<ext>.gz`; then the manifest is written.
     ///
     /// Atomic: the payload is written to `.<id>.<ext>.gz.partial`, fsynced, renamed; then the manifest
     /// likewise (`.<id>.json.partial`); then the folder is fsynced. Files are 0600; the folder is
     /// created 0700 when missing. If anything fails, including `produce`, every file of this snapshot
     /// is removed and the error rethrown, so nothing is listed.
     ///
-    /// - Parameters:
-    ///   - ext: the payload's format, e.g. `sqlite` or `dump` (a leading `.` is ignored).
-    ///   - database: the redacted URL, for people.
-    ///   - identity: what tells databases apart in a shared folder.
-    ///   - engineVersions: manifest keys ending in `_version`, e.g. `["sqlite_version": "3.45.1"]`.
-    ///   - progress: raw bytes produced so far, called on this thread about once per MiB.
     /// - Returns: the manifest as written.
     /// - Throws: what `produce` throws, unchanged; `SnapshotError.cannotCreateFolder` /
     ///   `.cannotWrite` / `GzipError.diskFull` etc. (exit 5) when the folder cannot be created or
     ///   written; `GzipError.invalidLevel` (exit 2) for a level outside 1…9;
     ///   `SnapshotError.badEngineVersionKey` for a key that is not `<name>_version`.
     public func write(
-        engine: String,
-        extension ext: String,
-        database: String,
-        identity: String,
-        schemaVersion: String?,
-        appliedCount: Int,
-        reason: SnapshotReason,
-        label: String?,
-        compressionLevel: Int,
-        engineVersions: [String: String],
-        toolVersion: String,
+        _ request: SnapshotRequest,
         progress: ((Int64) -> Void)?,
         produce: (ByteSink) throws -> Void
     ) throws -> SnapshotManifest {
         let started = ContinuousClock.now
-        let ext = try SnapshotStoreChecks.writeParameters(compressionLevel: compressionLevel, engineVersions: engineVersions, extension: ext)
+        let ext = try request.checkedExtension()
 
         try createFolderIfMissing()
-        let (id, payloadFD) = try claimID(schemaVersion: schemaVersion, ext: ext)
+        let (id, payloadFD) = try claimID(schemaVersion: request.schemaVersion, ext: ext)
         let payloadName = "\(id.rawValue).\(ext).gz"
         let payloadTemp = path("." + payloadName + Self.partialSuffix)
         let payloadPath = path(payloadName)
@@ -103,21 +87,14 @@ public struct FolderSnapshotStore: SnapshotStore {
         var renamedPayload = false
         do {
             let writer = try GzipWriter(fileDescriptor: payloadFD, name: payloadTemp,
-                                        level: compressionLevel, progress: progress)
+                                        level: request.compressionLevel, progress: progress)
             try produce(writer)
             let summary = try writer.finish()
             openFD = nil  // durablyPublish closes it, whether or not it succeeds
             try durablyPublish(payloadFD, from: payloadTemp, to: payloadPath)
             renamedPayload = true
 
-            let manifest = SnapshotManifest(
-                id: id.rawValue, engine: engine, database: database, databaseIdentity: identity,
-                createdAt: id.date, schemaVersion: schemaVersion, appliedCount: appliedCount,
-                rawBytes: summary.rawBytes, compressedBytes: summary.compressedBytes, sha256: summary.sha256,
-                compressionLevel: compressionLevel,
-                durationMs: Int64(Timestamp.milliseconds(since: started)),
-                reason: reason, label: label, toolVersion: toolVersion, payload: payloadName,
-                engineVersions: engineVersions)
+            let manifest = request.manifest(id: id, payload: payloadName, summary: summary, started: started)
             try writeFile(manifestTemp, publishingAs: manifestPath, contents: manifest.jsonData())
             do {
                 try PosixFile.syncDirectory(directory)

@@ -22,21 +22,12 @@ public protocol SnapshotStore: Sendable {
     /// name it: an absolute path, or `s3://BUCKET/PREFIX/NAME`.
     func location(of name: String) -> String
 
-    /// Takes a snapshot: `produce` writes the raw payload into the sink, which compresses it; the
-    /// manifest is published last, so a failure (including one of `produce`, rethrown unchanged)
-    /// leaves nothing listed. See `FolderSnapshotStore.write` for the parameters.
+    /// Takes a snapshot of what `request` describes: `produce` writes the raw payload into the
+    /// sink, which compresses it; the manifest (`request.manifest`) is published last, so a
+    /// failure (including one of `produce`, rethrown unchanged) leaves nothing listed.
+    /// `progress` gets the raw bytes produced so far, on the writing thread, about once per MiB.
     func write(
-        engine: String,
-        extension ext: String,
-        database: String,
-        identity: String,
-        schemaVersion: String?,
-        appliedCount: Int,
-        reason: SnapshotReason,
-        label: String?,
-        compressionLevel: Int,
-        engineVersions: [String: String],
-        toolVersion: String,
+        _ request: SnapshotRequest,
         progress: ((Int64) -> Void)?,
         produce: (ByteSink) throws -> Void
     ) throws -> SnapshotManifest

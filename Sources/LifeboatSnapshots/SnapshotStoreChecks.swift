@@ -1,22 +1,10 @@
 import Foundation
 import LifeboatCore
 
-/// The checks every `SnapshotStore` makes the same way, whatever holds its files: the parameters
-/// of `write`, and a stored manifest before it is believed (issue 12 made a second store).
+/// The checks every `SnapshotStore` makes the same way, whatever holds its files: a stored manifest
+/// before it is believed (issue 12 made a second store; `SnapshotRequest.checkedExtension` checks
+/// what a write is given).
 public enum SnapshotStoreChecks {
-    /// Checks `write`'s level and engine-version keys; returns the payload extension without a
-    /// leading dot.
-    /// - Throws: `GzipError.invalidLevel` (exit 2), `SnapshotError.badEngineVersionKey`.
-    public static func writeParameters(compressionLevel: Int, engineVersions: [String: String], extension ext: String) throws -> String {
-        guard (1...9).contains(compressionLevel) else { throw GzipError.invalidLevel(compressionLevel) }
-        for key in engineVersions.keys where !SnapshotManifest.isEngineVersionKey(key) {
-            throw SnapshotError.badEngineVersionKey(key)
-        }
-        let ext = ext.hasPrefix(".") ? String(ext.dropFirst()) : ext
-        precondition(!ext.isEmpty && !ext.contains("/"), "a payload extension is a plain word such as 'sqlite'")
-        return ext
-    }
-
     /// Decodes a stored manifest and checks that it names `expectedID` and a plain payload
     /// `<id>.<ext>.gz` beside it, so a hand-edited manifest cannot point a restore elsewhere.
     /// - Parameter path: the manifest, as messages name it.

@@ -14,9 +14,9 @@ import Darwin
     typealias F = SnapshotFixtures
 
     private func take(_ store: FolderSnapshotStore, identity: String) throws -> SnapshotManifest {
-        try store.write(engine: "sqlite", extension: "sqlite", database: "sqlite:" + identity, identity: identity,
+        try store.write(SnapshotRequest(engine: "sqlite", payloadExtension: "sqlite", database: "sqlite:" + identity, identity: identity,
                         schemaVersion: "0001", appliedCount: 1, reason: .migrate, label: nil, compressionLevel: 6,
-                        engineVersions: [:], toolVersion: "1.0.0", progress: nil) { sink in
+                        engineVersions: [:], toolVersion: "1.0.0"), progress: nil) { sink in
             try F.write(Data("database bytes".utf8), to: sink)
         }
     }

@@ -8,9 +8,9 @@ import Testing
     typealias F = SnapshotFixtures
 
     private func take(_ store: FolderSnapshotStore, identity: String = "/srv/app.sqlite", reason: SnapshotReason = .migrate) throws -> SnapshotManifest {
-        try store.write(engine: "sqlite", extension: "sqlite", database: "sqlite:" + identity, identity: identity,
+        try store.write(SnapshotRequest(engine: "sqlite", payloadExtension: "sqlite", database: "sqlite:" + identity, identity: identity,
                         schemaVersion: "0001", appliedCount: 1, reason: reason, label: nil, compressionLevel: 6,
-                        engineVersions: [:], toolVersion: "1.0.0", progress: nil) { sink in
+                        engineVersions: [:], toolVersion: "1.0.0"), progress: nil) { sink in
             try F.write(Data("database bytes".utf8), to: sink)
         }
     }

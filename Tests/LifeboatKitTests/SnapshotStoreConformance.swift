@@ -92,10 +92,10 @@ struct SnapshotStoreConformance {
         _ store: any SnapshotStore, payload: Data = Data("database bytes".utf8), identity: String = "/srv/app.sqlite",
         version: String? = "0003", reason: SnapshotReason = .migrate
     ) throws -> SnapshotManifest {
-        try store.write(
-            engine: "sqlite", extension: "sqlite", database: "sqlite:" + identity, identity: identity,
+        try store.write(SnapshotRequest(
+            engine: "sqlite", payloadExtension: "sqlite", database: "sqlite:" + identity, identity: identity,
             schemaVersion: version, appliedCount: 3, reason: reason, label: nil, compressionLevel: 6,
-            engineVersions: ["sqlite_version": "3.45.1"], toolVersion: "1.0.0", progress: nil
+            engineVersions: ["sqlite_version": "3.45.1"], toolVersion: "1.0.0"), progress: nil
         ) { sink in try F.write(payload, to: sink) }
     }
 
@@ -103,10 +103,10 @@ struct SnapshotStoreConformance {
     /// failure to come through unchanged; also used by the folder's own file-level test.
     static func expectFailedWrite(_ store: any SnapshotStore) {
         #expect(throws: Failure()) {
-            try store.write(
-                engine: "sqlite", extension: "sqlite", database: "sqlite:/srv/app.sqlite", identity: "/srv/app.sqlite",
+            try store.write(SnapshotRequest(
+                engine: "sqlite", payloadExtension: "sqlite", database: "sqlite:/srv/app.sqlite", identity: "/srv/app.sqlite",
                 schemaVersion: nil, appliedCount: 0, reason: .manual, label: nil, compressionLevel: 6,
-                engineVersions: [:], toolVersion: "1.0.0", progress: nil
+                engineVersions: [:], toolVersion: "1.0.0"), progress: nil
             ) { sink in
                 try F.write(F.mixedBytes(3_000_000), to: sink)
                 throw Failure()

@@ -36,10 +36,10 @@ struct SnapshotStoreTests {
         engine: String = "sqlite", version: String? = "0003", reason: SnapshotReason = .migrate,
         label: String? = nil, progress: ((Int64) -> Void)? = nil
     ) throws -> SnapshotManifest {
-        try store.write(
-            engine: engine, extension: engine == "sqlite" ? "sqlite" : "dump", database: "sqlite:" + identity,
+        try store.write(SnapshotRequest(
+            engine: engine, payloadExtension: engine == "sqlite" ? "sqlite" : "dump", database: "sqlite:" + identity,
             identity: identity, schemaVersion: version, appliedCount: 3, reason: reason, label: label,
-            compressionLevel: 6, engineVersions: ["sqlite_version": "3.45.1"], toolVersion: "1.0.0",
+            compressionLevel: 6, engineVersions: ["sqlite_version": "3.45.1"], toolVersion: "1.0.0"),
             progress: progress
         ) { sink in try F.write(payload, to: sink) }
     }
@@ -138,10 +138,10 @@ struct SnapshotStoreTests {
         let scratch = try F.Scratch()
         let store = store(scratch)
         #expect(throws: GzipError.invalidLevel(0)) {
-            try store.write(
-                engine: "sqlite", extension: "sqlite", database: "d", identity: "i", schemaVersion: nil,
+            try store.write(SnapshotRequest(
+                engine: "sqlite", payloadExtension: "sqlite", database: "d", identity: "i", schemaVersion: nil,
                 appliedCount: 0, reason: .manual, label: nil, compressionLevel: 0, engineVersions: [:],
-                toolVersion: "1", progress: nil) { _ in }
+                toolVersion: "1"), progress: nil) { _ in }
         }
         #expect(!FileManager.default.fileExists(atPath: store.directory))
     }

@@ -16,12 +16,13 @@ extension Lifeboat {
         let total = engine.kind == .sqlite ? engine.url.path.flatMap(Self.fileSize) : nil
         let counter = SnapshotProgress(self.progress, phase: .snapshot, total: total)
         do {
-            let manifest = try snapshotStore.write(
-                engine: engine.kind.rawValue, extension: engine.snapshotExtension, database: engine.url.redacted,
+            let request = SnapshotRequest(
+                engine: engine.kind.rawValue, payloadExtension: engine.snapshotExtension, database: engine.url.redacted,
                 identity: engine.identity, schemaVersion: schemaVersion, appliedCount: appliedCount, reason: reason,
                 label: label, compressionLevel: configuration.compressionLevel, engineVersions: try engine.versionInfo(),
-                toolVersion: ToolVersion.current, progress: counter.isActive ? { counter.update($0) } : nil,
-                produce: { sink in _ = try withScratch { try engine.writeSnapshot(to: sink, scratch: $0) } })
+                toolVersion: ToolVersion.current)
+            let manifest = try snapshotStore.write(request, progress: counter.isActive ? { counter.update($0) } : nil,
+                                                   produce: { sink in _ = try withScratch { try engine.writeSnapshot(to: sink, scratch: $0) } })
             counter.finish(done: manifest.rawBytes, total: manifest.rawBytes)
             logger.info("snapshot \(manifest.id): \(ByteCount.format(manifest.rawBytes)) → \(ByteCount.format(manifest.compressedBytes)) in \(manifest.durationMs) ms")
             return manifest
