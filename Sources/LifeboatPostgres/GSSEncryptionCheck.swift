@@ -46,11 +46,15 @@ enum GSSEncryptionCheck {
         #endif
     }
 
-    /// `parameters`, with `gssencmode=disable` added when `canSkip` says so for this process.
+    /// `parameters`, with `gssencmode=disable` added when `canSkip` says so for this process and
+    /// the loaded libpq knows the keyword (libpq 12 and later; an older one refuses it).
     static func applied(to parameters: [(String, String)]) -> [(String, String)] {
         #if os(Linux)
         guard canSkip(parameters: parameters, environment: ProcessInfo.processInfo.environment,
-                      userIDs: [getuid(), geteuid()]) else { return parameters }
+                      userIDs: [getuid(), geteuid()]),
+              let libpq = dlopen(LibPQ.libraryName, RTLD_LAZY | RTLD_NOLOAD),
+              let version = dlsym(libpq, "PQlibVersion"),
+              unsafeBitCast(version, to: (@convention(c) () -> Int32).self)() >= 120_000 else { return parameters }
         return parameters + [("gssencmode", "disable")]
         #else
         return parameters

@@ -35,12 +35,24 @@ public func lifeboat_HMAC_Init_ex(
     guard let openSSL = SCRAMDigestShim.openSSL else { return 0 }
     SCRAMDigestShim.recordCall()
     let chosen = digest != nil && digest == openSSL.legacySHA256 ? openSSL.fetchedSHA256 : digest
-    if chosen != nil, chosen == openSSL.fetchedSHA256, engine == nil, let key,
-       SCRAMDigestShim.lastKey.isCurrent(context: context, key: key, length: length, openSSL: openSSL) {
+    // No key: the caller reuses the context's own key; nothing this shim remembers changes.
+    guard let key else { return openSSL.initialise(context, nil, length, chosen, engine) }
+    let lastKey = SCRAMDigestShim.lastKey
+    let reusable = chosen != nil && chosen == openSSL.fetchedSHA256 && engine == nil
+    if reusable, lastKey.holds(context: context, key: key, length: length),
+       openSSL.digestOf(context) == openSSL.fetchedSHA256 {
         SCRAMDigestShim.reuses.add(1, ordering: .relaxed)
         return openSSL.initialise(context, nil, 0, nil, nil)
     }
-    return openSSL.initialise(context, key, length, chosen, engine)
+    let result = openSSL.initialise(context, key, length, chosen, engine)
+    // Remembered only once OpenSSL has keyed the context with it; any other keying (another
+    // digest, a long key, a failure) leaves nothing remembered that could be mistaken for it.
+    if reusable, result == 1 {
+        lastKey.remember(context: context, key: key, length: length)
+    } else {
+        lastKey.forget()
+    }
+    return result
 }
 
 /// The `HMAC_Init_ex` libpq was linked with, and the two SHA-256 digest objects, found once.
@@ -82,30 +94,47 @@ enum SCRAMDigestShim {
 
     static let lastKey = LastKey()
 
-    /// The key the shim last handed OpenSSL, and the context it keyed.
+    /// The key the shim last had OpenSSL set, and the context it keyed (at most 128 bytes: SCRAM's
+    /// keys are a password and 32-byte digests). Wiped when replaced or forgotten.
     final class LastKey: @unchecked Sendable {
+        static let capacity = 128
         private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        private let bytes = UnsafeMutableRawPointer.allocate(byteCount: 128, alignment: 8)
+        private let bytes = UnsafeMutableRawPointer.allocate(byteCount: LastKey.capacity, alignment: 8)
         private var context: OpaquePointer?
         private var length: Int32 = -1
 
-        init() { pthread_mutex_init(lock, nil) }
+        init() {
+            pthread_mutex_init(lock, nil)
+            memset(bytes, 0, Self.capacity)
+        }
 
-        /// Whether `context` holds `key` already (keyed through here last, still SHA-256); else
-        /// records it as the key about to be set.
-        func isCurrent(context: OpaquePointer?, key: UnsafeRawPointer, length: Int32, openSSL: OpenSSL) -> Bool {
-            guard length > 0, length <= 128, let context else { return false }
+        /// Whether the shim last keyed `context` with these very bytes.
+        func holds(context: OpaquePointer?, key: UnsafeRawPointer, length: Int32) -> Bool {
+            guard let context else { return false }
             pthread_mutex_lock(lock)
             defer { pthread_mutex_unlock(lock) }
-            if self.context == context, self.length == length, memcmp(bytes, key, Int(length)) == 0,
-               openSSL.digestOf(context) == openSSL.fetchedSHA256 {
-                return true
-            }
-            memset(bytes, 0, 128)
+            return self.context == context && self.length == length && memcmp(bytes, key, Int(length)) == 0
+        }
+
+        /// Records that `context` now holds `key` (forgets instead when the key is too long to keep).
+        func remember(context: OpaquePointer?, key: UnsafeRawPointer, length: Int32) {
+            pthread_mutex_lock(lock)
+            defer { pthread_mutex_unlock(lock) }
+            memset(bytes, 0, Self.capacity)
+            self.context = nil
+            self.length = -1
+            guard let context, length > 0, Int(length) <= Self.capacity else { return }
             memcpy(bytes, key, Int(length))
             self.context = context
             self.length = length
-            return false
+        }
+
+        func forget() {
+            pthread_mutex_lock(lock)
+            defer { pthread_mutex_unlock(lock) }
+            memset(bytes, 0, Self.capacity)
+            context = nil
+            length = -1
         }
     }
 

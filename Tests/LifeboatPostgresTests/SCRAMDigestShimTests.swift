@@ -47,9 +47,9 @@ import Testing
 
         /// HMAC of each message under `key`, all on one context keyed once (later messages reuse
         /// the key: `HMAC_Init_ex` with no key and no digest), initialised through the shim.
-        func hmac(key: [UInt8], messages: [[UInt8]], digest: OpaquePointer?) throws -> [[UInt8]] {
-            let context = new()
-            defer { free(context) }
+        func hmac(key: [UInt8], messages: [[UInt8]], digest: OpaquePointer?, context given: OpaquePointer? = nil) throws -> [[UInt8]] {
+            let context = given ?? new()
+            defer { if given == nil { free(context) } }
             return try messages.enumerated().map { index, message in
                 let initialised = index == 0
                     ? key.withUnsafeBytes { lifeboat_HMAC_Init_ex(context, $0.baseAddress, Int32(key.count), digest, nil) }
@@ -114,6 +114,13 @@ import Testing
             let switched = index % 3 == 0 ? long : password
             #expect(try openSSL.rekeyedHMAC(first, key: switched, message: message) == Self.expected(key: switched, message: message))
         }
+        // A key the shim does not keep (too long), or another digest, set on the very context it
+        // remembers: the remembered key is not reused afterwards.
+        _ = try openSSL.rekeyedHMAC(first, key: password, message: messages[0])
+        #expect(try openSSL.rekeyedHMAC(first, key: long, message: messages[1]) == Self.expected(key: long, message: messages[1]))
+        #expect(try openSSL.rekeyedHMAC(first, key: password, message: messages[2]) == Self.expected(key: password, message: messages[2]))
+        _ = try openSSL.hmac(key: other, messages: [messages[3]], digest: openSSL.sha1(), context: first)
+        #expect(try openSSL.rekeyedHMAC(first, key: password, message: messages[4]) == Self.expected(key: password, message: messages[4]))
         // A reset context, and a new one (often at a freed one's address), start unkeyed.
         _ = try openSSL.rekeyedHMAC(first, key: password, message: messages[0])
         #expect(openSSL.reset(first) == 1)
