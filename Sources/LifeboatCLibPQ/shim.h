@@ -17,7 +17,7 @@
 #define LIFEBOAT_LIBPQ_FUNCTIONS(X) \
     X(PQbackendPID) X(PQclear) X(PQcmdStatus) X(PQconnectdbParams) X(PQdb) X(PQerrorMessage) \
     X(PQescapeLiteral) X(PQexec) X(PQexecParams) X(PQfinish) X(PQfname) X(PQfreemem) \
-    X(PQgetCopyData) X(PQgetResult) X(PQgetisnull) X(PQgetvalue) X(PQhost) X(PQnfields) \
+    X(PQgetCopyData) X(PQgetResult) X(PQgetisnull) X(PQgetvalue) X(PQhost) X(PQlibVersion) X(PQnfields) \
     X(PQntuples) X(PQparameterStatus) X(PQpass) X(PQport) X(PQputCopyData) X(PQputCopyEnd) \
     X(PQresultErrorField) X(PQresultErrorMessage) X(PQresultStatus) X(PQsendQuery) \
     X(PQserverVersion) X(PQsetNoticeProcessor) X(PQstatus) X(PQtransactionStatus) X(PQuser)

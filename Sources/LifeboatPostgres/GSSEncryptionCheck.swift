@@ -52,9 +52,7 @@ enum GSSEncryptionCheck {
         #if os(Linux)
         guard canSkip(parameters: parameters, environment: ProcessInfo.processInfo.environment,
                       userIDs: [getuid(), geteuid()]),
-              let libpq = dlopen(LibPQ.libraryName, RTLD_LAZY | RTLD_NOLOAD),
-              let version = dlsym(libpq, "PQlibVersion"),
-              unsafeBitCast(version, to: (@convention(c) () -> Int32).self)() >= 120_000 else { return parameters }
+              let libpq = try? LibPQ.functions(), libpq.PQlibVersion() >= 120_000 else { return parameters }
         return parameters + [("gssencmode", "disable")]
         #else
         return parameters

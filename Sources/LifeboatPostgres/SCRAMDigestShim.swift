@@ -33,7 +33,6 @@ public func lifeboat_HMAC_Init_ex(
     _ context: OpaquePointer?, _ key: UnsafeRawPointer?, _ length: Int32, _ digest: OpaquePointer?, _ engine: OpaquePointer?
 ) -> Int32 {
     guard let openSSL = SCRAMDigestShim.openSSL else { return 0 }
-    SCRAMDigestShim.recordCall()
     let chosen = digest != nil && digest == openSSL.legacySHA256 ? openSSL.fetchedSHA256 : digest
     // No key: the caller reuses the context's own key; nothing this shim remembers changes.
     guard let key else { return openSSL.initialise(context, nil, length, chosen, engine) }
@@ -138,14 +137,8 @@ enum SCRAMDigestShim {
         }
     }
 
-    /// Calls so far, and how many of them reused the context's key, for the test that a SCRAM
-    /// login goes through the shim.
-    static let calls = Atomic<Int>(0)
+    /// Calls that reused the context's key, for the test that a SCRAM login goes through the shim.
     static let reuses = Atomic<Int>(0)
-
-    static func recordCall() {
-        calls.add(1, ordering: .relaxed)
-    }
 }
 
 #endif
