@@ -38,9 +38,26 @@ extension SQLiteEngine {
     /// database that passes `PRAGMA integrity_check`, and only then goes into the live database
     /// through the backup API, in one write transaction that open connections see.
     public func restoreSnapshot(from source: ByteSource, scratch: URL) throws {
-        let temporary = scratch.appendingPathComponent("\(UUID().uuidString).restore.sqlite").path
-        defer { Self.removeDatabaseFiles(temporary) }
-        let copy = try decompressChecked(from: source, to: temporary)
+        try restoreStaged(try stage(from: source, scratch: scratch))
+    }
+
+    /// The check `restore` makes before its safety snapshot: the same decompression and
+    /// `PRAGMA integrity_check` as the restore, into a scratch copy that is kept for
+    /// `restoreStaged`, so the payload is read once.
+    public func checkSnapshot(from source: ByteSource, scratch: URL) throws -> StagedSnapshot? {
+        try stage(from: source, scratch: scratch)
+    }
+
+    /// Puts a checked copy in through the backup API, in one write transaction that open
+    /// connections see; removes the copy.
+    public func restoreStaged(_ staged: StagedSnapshot) throws {
+        defer { Self.removeDatabaseFiles(staged.path) }
+        let copy: SQLiteConnection
+        do {
+            copy = try SQLiteConnection(path: staged.path)
+        } catch let error as EngineError {
+            throw EngineError.snapshotFailed("the staged snapshot \(staged.path) cannot be opened (\(error.description)); \(path) was not changed")
+        }
         let phase = ContinuousClock.now
         defer { options.log("restore: copied into \(path) in \(Timestamp.milliseconds(since: phase)) ms") }
         do {
@@ -50,12 +67,17 @@ extension SQLiteEngine {
         }
     }
 
-    /// The check `restore` makes before its safety snapshot: the same decompression and
-    /// `PRAGMA integrity_check` as the restore, into a scratch copy that is then deleted.
-    public func checkSnapshot(from source: ByteSource, scratch: URL) throws {
-        let temporary = scratch.appendingPathComponent("\(UUID().uuidString).check.sqlite").path
-        defer { Self.removeDatabaseFiles(temporary) }
-        _ = try decompressChecked(from: source, to: temporary)
+    /// The payload decompressed into `scratch` and checked (`decompressChecked`); removed again
+    /// when the check fails.
+    private func stage(from source: ByteSource, scratch: URL) throws -> StagedSnapshot {
+        let temporary = scratch.appendingPathComponent("\(UUID().uuidString).restore.sqlite").path
+        do {
+            _ = try decompressChecked(from: source, to: temporary)
+        } catch {
+            Self.removeDatabaseFiles(temporary)
+            throw error
+        }
+        return StagedSnapshot(path: temporary)
     }
 
     /// Writes the payload to `temporary` and opens it, refusing anything that is not a SQLite

@@ -57,6 +57,28 @@ import Testing
         #expect(try countRows(setup) == 3)
     }
 
+    /// The copy the check staged before the safety snapshot is the one that goes in: a SQLite
+    /// restore decompresses (and, from S3, downloads) the payload once, not once to check it and
+    /// again to restore it, and leaves no staged copy behind.
+    @Test func aSQLiteRestoreReadsThePayloadOnce() throws {
+        let setup = try RestoreSetup(.sqlite)
+        #expect(try setup.run(["migrate", "--target", "0004"]).exitCode == 0)
+        try insertRows(setup)
+        let taken = try setup.run(["snapshot", "--format", "json"])
+        let id = try #require((try taken.json()["snapshot"] as? [String: Any])?["id"] as? String)
+        #expect(try setup.run(["migrate"]).exitCode == 0)
+
+        let restored = try setup.run(["restore", id, "--yes", "--verbose"])
+        #expect(restored.exitCode == 0, "\(restored.stderr)")
+        let decompressions = restored.stderr.components(separatedBy: "restore: decompressed").count - 1
+        #expect(decompressions == 1, "the payload was decompressed \(decompressions) times: \(restored.stderr)")
+        #expect(try setup.version() == "0004")
+        #expect(try countRows(setup) == 3)
+        #expect(try setup.ids(reason: "pre-restore").count == 1, "the safety snapshot was taken")
+        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: setup.backups).filter { $0.hasSuffix(".restore.sqlite") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+    }
+
     // MARK: - Helpers
 
     private func insertRows(_ setup: RestoreSetup) throws {

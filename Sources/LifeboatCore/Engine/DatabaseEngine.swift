@@ -59,10 +59,15 @@ public protocol DatabaseEngine: AnyObject {
     /// when it throws, the database is as it was.
     func restoreSnapshot(from source: ByteSource, scratch: URL) throws
     /// Reads the whole payload from `source` and checks it as far as possible without touching the
-    /// database (SQLite: a decompressed copy in `scratch` passes `PRAGMA integrity_check`), so
-    /// `restore` refuses a broken snapshot before it takes a safety snapshot. The default reads it
-    /// all, which checks every gzip member's CRC-32 and length.
-    func checkSnapshot(from source: ByteSource, scratch: URL) throws
+    /// database, so `restore` refuses a broken snapshot before it takes a safety snapshot. An
+    /// engine that stages the payload on the way (SQLite: a decompressed copy in `scratch` that
+    /// passes `PRAGMA integrity_check`) keeps it and returns it, for `restoreStaged` to put in
+    /// without reading the payload again; the default reads it all (every gzip member's CRC-32
+    /// and length) and returns nil.
+    func checkSnapshot(from source: ByteSource, scratch: URL) throws -> StagedSnapshot?
+    /// Puts in a payload that `checkSnapshot` staged, all-or-nothing as `restoreSnapshot` does,
+    /// and removes the staged file. Only for what this engine's `checkSnapshot` returned.
+    func restoreStaged(_ staged: StagedSnapshot) throws
     /// Whether `restoreSnapshot` and `checkSnapshot` read the whole payload into `scratch` before
     /// they touch the database (SQLite: a decompressed copy that must pass `integrity_check`), so a
     /// remote store may hand them bytes still arriving, the SHA-256 checked before the end of the
@@ -98,10 +103,15 @@ public protocol DatabaseEngine: AnyObject {
 }
 
 extension DatabaseEngine {
-    public func checkSnapshot(from source: ByteSource, scratch: URL) throws {
+    public func checkSnapshot(from source: ByteSource, scratch: URL) throws -> StagedSnapshot? {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
         defer { buffer.deallocate() }
         while try source.read(into: buffer) > 0 {}
+        return nil
+    }
+
+    public func restoreStaged(_ staged: StagedSnapshot) throws {
+        throw EngineError.snapshotFailed("this engine stages no snapshot (\(staged.path)); \(url.redacted) was not changed")
     }
 
     public func lockHolders(on tables: [String]?) throws -> [LockHolder] { [] }

@@ -115,7 +115,8 @@ extension Lifeboat {
     /// `lifeboat restore`: verify the snapshot completely (manifest, engine, SHA-256, and the whole
     /// payload decompressed and checked by the engine) before anything else, so a broken one is
     /// refused without a safety snapshot left behind; take the safety snapshot of the current state;
-    /// then restore all-or-nothing.
+    /// then restore all-or-nothing — from the copy the check staged when the engine keeps one
+    /// (SQLite), so the payload is read (from S3: downloaded) once.
     /// - Throws: an error of category `.snapshot` (exit 5) when verification or the restore fails,
     ///   the database unchanged.
     public func restore(_ stored: StoredSnapshot, safetySnapshot: Bool = true) throws -> RestoreReport {
@@ -125,30 +126,44 @@ extension Lifeboat {
         defer { engine.close() }
         return try withLock(engine) {
             let reader = try openChecked(stored, for: engine)
-            var safety: SnapshotManifest?
-            var unread: GzipReader?
-            if safetySnapshot {
+            guard safetySnapshot else {
+                // Verified and unread: restore from it rather than fetch it again.
+                try restore(stored, into: engine, verified: reader)
+                return try restored(stored, safety: nil, engine: engine, since: started)
+            }
+            return try withScratch { scratch in
                 // Only worth its cost when a safety snapshot would otherwise be left behind: the
                 // restore itself checks everything before it changes the database.
+                let staged: StagedSnapshot?
                 do {
                     defer { reader.close() }
-                    try withScratch { try engine.checkSnapshot(from: reader, scratch: $0) }
+                    let source = ProgressSource(reader, total: stored.manifest.rawBytes, progress: progress)
+                    defer { source.finish() }
+                    staged = try engine.checkSnapshot(from: source, scratch: scratch)
                 } catch {
                     let reason = (error as? LifeboatError)?.description ?? String(describing: error)
                     throw EngineError.snapshotFailed("snapshot \(stored.id) is damaged: \(reason); the database is unchanged and no safety snapshot was taken; choose another snapshot")
                 }
                 let (version, count) = try currentVersion(of: engine)
-                safety = try takeSnapshot(of: engine, reason: .preRestore, schemaVersion: version, appliedCount: count,
-                                          label: "before restoring \(stored.manifest.id)")
-            } else {
-                unread = reader  // verified and unread: restore from it rather than fetch it again
+                let safety = try takeSnapshot(of: engine, reason: .preRestore, schemaVersion: version, appliedCount: count,
+                                              label: "before restoring \(stored.manifest.id)")
+                if let staged {
+                    try restore(staged, of: stored, into: engine)
+                } else {
+                    try restore(stored, into: engine)
+                }
+                return try restored(stored, safety: safety, engine: engine, since: started)
             }
-            try restore(stored, into: engine, verified: unread)
-            let (restoredVersion, _) = try currentVersion(of: engine)
-            logger.info("restored \(stored.manifest.id); the database is at version \(restoredVersion ?? "none")")
-            return RestoreReport(snapshot: stored.manifest, safetySnapshot: safety, restoredVersion: restoredVersion,
-                                 totalMs: Timestamp.milliseconds(since: started))
         }
+    }
+
+    /// The report of a restore that has put `stored` back.
+    private func restored(_ stored: StoredSnapshot, safety: SnapshotManifest?, engine: DatabaseEngine,
+                          since started: ContinuousClock.Instant) throws -> RestoreReport {
+        let (restoredVersion, _) = try currentVersion(of: engine)
+        logger.info("restored \(stored.manifest.id); the database is at version \(restoredVersion ?? "none")")
+        return RestoreReport(snapshot: stored.manifest, safetySnapshot: safety, restoredVersion: restoredVersion,
+                             totalMs: Timestamp.milliseconds(since: started))
     }
 
     /// `lifeboat prune`: delete snapshots of this database beyond `keep` and leftovers of

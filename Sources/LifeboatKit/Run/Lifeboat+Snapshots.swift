@@ -54,6 +54,18 @@ extension Lifeboat {
         }
     }
 
+    /// Puts in what `engine.checkSnapshot` staged of `snapshot` (restore's path with a safety
+    /// snapshot), with the same error as `restore(_:into:verified:)`.
+    func restore(_ staged: StagedSnapshot, of snapshot: StoredSnapshot, into engine: DatabaseEngine) throws {
+        do {
+            try engine.restoreStaged(staged)
+        } catch let error as LifeboatError where error.category == .snapshot {
+            throw error
+        } catch {
+            throw EngineError.snapshotFailed("restoring snapshot \(snapshot.manifest.id) failed: \(EngineError.wrapping(error).description)")
+        }
+    }
+
     /// The snapshot's payload for `engine`, checked against its manifest: streamed while it
     /// downloads when the engine stages the whole payload before it touches the database (the
     /// SHA-256 is then checked before the end of the stream), else checked before the first byte.
