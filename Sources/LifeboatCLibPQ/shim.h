@@ -14,6 +14,9 @@
 
 // Every libpq function Lifeboat calls. Adding a call means adding its name here; the table's
 // field types come from libpq-fe.h itself, so Swift calls through it are type-checked as before.
+// A new name changes the table's layout, which every Swift file calling through it compiles in:
+// an incremental build has been seen to keep objects built against the old layout and crash inside
+// libpq, so rebuild clean (`rm -rf .build`) after changing this list.
 #define LIFEBOAT_LIBPQ_FUNCTIONS(X) \
     X(PQbackendPID) X(PQclear) X(PQcmdStatus) X(PQconnectdbParams) X(PQdb) X(PQerrorMessage) \
     X(PQescapeLiteral) X(PQexec) X(PQexecParams) X(PQfinish) X(PQfname) X(PQfreemem) \
