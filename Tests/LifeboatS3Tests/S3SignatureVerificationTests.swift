@@ -43,7 +43,9 @@ struct AuthenticatingMoto {
     let endpoint: URL
 
     static func start() async throws -> AuthenticatingMoto {
-        let port = Int.random(in: 40000..<60000)
+        // A port the kernel just handed out, not a random one: a random port could be a client
+        // connection's (the ephemeral range reaches 60999) or another test's server.
+        let port = try Socket.freePort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["moto_server", "-H", "127.0.0.1", "-p", String(port)]
@@ -54,8 +56,9 @@ struct AuthenticatingMoto {
         process.standardError = FileHandle.nullDevice
         try process.run()
         let endpoint = URL(string: "http://127.0.0.1:\(port)")!
-        // moto starts in about a second; wait for it to answer.
-        for _ in 0..<100 {
+        // moto starts in about a second on a quiet machine, and took more than ten under a loaded
+        // CI run (Python imports all of moto first); wait up to a minute for it to answer.
+        for _ in 0..<600 {
             if !process.isRunning { break }
             let socket = Socket.canConnect(port: port)
             if socket { return AuthenticatingMoto(process: process, endpoint: endpoint) }
@@ -104,8 +107,28 @@ struct AuthenticatingMoto {
     }
 }
 
-/// Whether something listens on a loopback port.
+/// Loopback ports: whether something listens on one, and one that is free.
 enum Socket {
+    /// A loopback port nothing listens on: the one the kernel gives a socket bound to port 0.
+    static func freePort() throws -> Int {
+        struct NoPort: Error {}
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw NoPort() }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard bound else { throw NoPort() }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
     static func canConnect(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
