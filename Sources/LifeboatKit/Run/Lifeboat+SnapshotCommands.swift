@@ -125,15 +125,14 @@ extension Lifeboat {
         let engine = try openEngine(creating: true)
         defer { engine.close() }
         return try withLock(engine) {
-            let reader = try openChecked(stored, for: engine)
             guard safetySnapshot else {
-                // Verified and unread: restore from it rather than fetch it again.
-                try restore(stored, into: engine, verified: reader)
+                try restore(stored, into: engine)
                 return try restored(stored, safety: nil, engine: engine, since: started)
             }
             return try withScratch { scratch in
                 // Only worth its cost when a safety snapshot would otherwise be left behind: the
                 // restore itself checks everything before it changes the database.
+                let reader = try openChecked(stored, for: engine)
                 let staged: StagedSnapshot?
                 do {
                     defer { reader.close() }
