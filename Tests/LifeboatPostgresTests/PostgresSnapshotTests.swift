@@ -417,13 +417,18 @@ final class ProcessWatchingSink: ByteSink {
         checks += 1
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         for pid in entries where Int(pid) != nil {
+            // pg_dump's own command line and environment: other tests running at the same time
+            // may hand the shared test server's URL to psql or a script on theirs.
+            guard let commandLine = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { continue }
+            let program = String(decoding: commandLine.prefix { $0 != 0 }, as: UTF8.self)
+            guard program.hasSuffix("pg_dump") else { continue }
+            sawDump = true
             for file in ["cmdline", "environ"] {
                 guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/\(file)") else { continue }
-                let text = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
-                if file == "cmdline" && text.contains("pg_dump") && !text.contains("swift") { sawDump = true }
-                if file == "cmdline" || text.contains("PGPASSFILE") {
-                    if text.contains(secret) { leaks.append("/proc/\(pid)/\(file)") }
-                }
+                let text = String(decoding: data, as: UTF8.self)
+                // Lifeboat's pg_dump reads a passfile; a test's own pg_dump may get PGPASSWORD.
+                guard file == "cmdline" || text.contains("PGPASSFILE") else { continue }
+                if text.contains(secret) { leaks.append("/proc/\(pid)/\(file)") }
             }
         }
     }
