@@ -8,7 +8,8 @@ import LifeboatCore
 ///
 /// Why this shape: a snapshot is taken while a deploy waits, so compression must use all cores, yet
 /// the result must stay readable by plain `gunzip` so a person can recover without Lifeboat. The
-/// input is therefore cut into independent chunks (1 MiB by default), each compressed on a worker
+/// input is therefore cut into independent chunks (1 MiB by default, the first MiB in quarters: see
+/// `rampPieces`), each compressed on a worker
 /// into a complete gzip member of its own (zlib with `windowBits` 31 writes the header and the CRC-32
 /// and length trailer); the members are written in input order, and consecutive gzip members are one
 /// valid gzip file for `gunzip`, `pigz` and `GzipReader`. Compression restarts its dictionary at each
@@ -37,6 +38,15 @@ public final class GzipWriter: ByteSink {
     /// The default chunk size: large enough that restarting the dictionary costs little, small
     /// enough that a 2-core machine has work for both cores on small databases.
     public static let defaultChunkSize = 1 << 20
+
+    /// The first `chunkSize` bytes go out in this many chunks, not one.
+    ///
+    /// Why: a fleet snapshots hundreds of ~1 MB tenants, two at a time on two cores. With one chunk
+    /// per tenant, a tenant's compression uses one core even while the other target waits on its
+    /// migrations' fsyncs, so a core sits idle. Quarters let either target's compression use both.
+    /// Only the first chunk's worth is cut, so a large database keeps 1 MiB members (a quarter
+    /// size would cost ~0.8% of its compressed size, measured on the 64 MB bench database).
+    static let rampPieces = 4
 
     private enum State {
         case open
@@ -176,12 +186,12 @@ public final class GzipWriter: ByteSink {
             while remaining > 0 {
                 let chunk = try filling ?? takeChunk()
                 filling = chunk
-                let count = min(remaining, chunk.inputCapacity - chunk.inputCount)
+                let count = min(remaining, chunk.inputLimit - chunk.inputCount)
                 (chunk.input + chunk.inputCount).copyMemory(from: source, byteCount: count)
                 chunk.inputCount += count
                 source += count
                 remaining -= count
-                if chunk.inputCount == chunk.inputCapacity {
+                if chunk.inputCount == chunk.inputLimit {
                     filling = nil
                     try submit(chunk)
                 }
@@ -234,13 +244,19 @@ public final class GzipWriter: ByteSink {
         idle.removeAll()
     }
 
-    /// A chunk to fill: a reused one, a new one while under the bound, else the oldest in flight
-    /// once it is written.
+    /// An empty chunk to fill, its fill limit set.
     private func takeChunk() throws -> DeflateChunk {
-        if let chunk = idle.popLast() {
-            chunk.inputCount = 0
-            return chunk
-        }
+        let chunk = try reusableChunk()
+        chunk.inputCount = 0
+        // `rawBytes` counts every byte of the chunks submitted so far: inside the first
+        // `chunkSize` bytes, chunks are a `rampPieces`th of the size (see `rampPieces`).
+        chunk.inputLimit = rawBytes < Int64(chunkSize) ? max(chunkSize / Self.rampPieces, 1) : chunkSize
+        return chunk
+    }
+
+    /// An idle chunk, a new one while under the bound, else the oldest in flight once written.
+    private func reusableChunk() throws -> DeflateChunk {
+        if let chunk = idle.popLast() { return chunk }
         if allocatedChunks < maxChunks {
             allocatedChunks += 1
             return try DeflateChunk(level: level, capacity: chunkSize)
@@ -248,7 +264,6 @@ public final class GzipWriter: ByteSink {
         let oldest = inFlight.removeFirst()
         oldest.done.wait()
         try emit(oldest)
-        oldest.inputCount = 0
         return oldest
     }
 
@@ -305,6 +320,9 @@ public final class GzipWriter: ByteSink {
 final class DeflateChunk: @unchecked Sendable {
     let input: UnsafeMutableRawPointer
     let inputCapacity: Int
+    /// How full the writer fills this chunk before submitting it: `inputCapacity`, or less for
+    /// the first chunks of a stream (`GzipWriter.rampPieces`).
+    var inputLimit: Int
     var inputCount = 0
     let output: UnsafeMutableRawPointer
     let outputCapacity: Int
@@ -326,6 +344,7 @@ final class DeflateChunk: @unchecked Sendable {
             throw GzipError.compressionFailed(reason: "deflateInit2 returned \(rc)")
         }
         inputCapacity = capacity
+        inputLimit = capacity
         input = .allocate(byteCount: capacity, alignment: 64)
         // The worst case for `capacity` input bytes, gzip header and trailer included, so one
         // deflate call with Z_FINISH always completes.

@@ -27,7 +27,7 @@ struct GzipWriterTests {
         let pigz = try F.requireTool("pigz")
         let data = F.mixedBytes(3_500_000, seed: 7)
         let gz = scratch.file("out.gz")
-        // Default 1 MiB chunks: four members.
+        // Default chunks: the first MiB in four members, then three more (1, 1 and ~0.34 MiB).
         try F.gzip(data, to: gz)
         let result = try F.run(pigz, ["-dc", gz], stdout: scratch.file("out"))
         #expect(result.status == 0, "\(result.standardError)")
@@ -82,6 +82,28 @@ struct GzipWriterTests {
             _ = try failing.finish()
         }
         #expect(throws: GzipError.writerClosed) { _ = try failing.finish() }
+    }
+
+    @Test("the first chunk's worth goes out in quarters, so a ~1 MB database is compressed on several cores; later chunks are whole",
+          arguments: [(1_015_808, 4), (1 << 20, 4), (3_500_000, 7), (100, 1)])
+    func firstChunkIsCutInQuarters(size: Int, members: Int) throws {
+        var sizes: [Int] = []
+        var stream = Data()
+        let writer = try GzipWriter(name: "s3://bucket/ramp.gz") { bytes in
+            sizes.append(bytes.count)
+            stream.append(contentsOf: bytes)
+        }
+        let data = F.mixedBytes(size, seed: 11)
+        try F.write(data, to: writer)
+        let summary = try writer.finish()
+        // The output closure gets one call per gzip member.
+        #expect(sizes.count == members, "member sizes \(sizes)")
+        #expect(summary.rawBytes == Int64(size))
+        let scratch = try F.Scratch()
+        try stream.write(to: URL(fileURLWithPath: scratch.file("ramp.gz")))
+        let gunzip = try F.requireTool("gunzip", package: "gzip")
+        #expect(try F.run(gunzip, ["-c", scratch.file("ramp.gz")], stdout: scratch.file("out")).status == 0)
+        #expect(try F.contents(scratch.file("out")) == data)
     }
 
     @Test("levels 1 and 9 both round-trip, and 9 is smaller")
