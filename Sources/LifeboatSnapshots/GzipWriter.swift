@@ -246,25 +246,31 @@ public final class GzipWriter: ByteSink {
 
     /// An empty chunk to fill, its fill limit set.
     private func takeChunk() throws -> DeflateChunk {
-        let chunk = try reusableChunk()
-        chunk.inputCount = 0
         // `rawBytes` counts every byte of the chunks submitted so far: inside the first
         // `chunkSize` bytes, chunks are a `rampPieces`th of the size (see `rampPieces`).
-        chunk.inputLimit = rawBytes < Int64(chunkSize) ? max(chunkSize / Self.rampPieces, 1) : chunkSize
+        let limit = rawBytes < Int64(chunkSize) ? max(chunkSize / Self.rampPieces, 1) : chunkSize
+        let chunk = try reusableChunk(holding: limit)
+        chunk.inputCount = 0
+        chunk.inputLimit = limit
         return chunk
     }
 
-    /// An idle chunk, a new one while under the bound, else the oldest in flight once written.
-    private func reusableChunk() throws -> DeflateChunk {
-        if let chunk = idle.popLast() { return chunk }
+    /// An idle chunk, a new one while under the bound, else the oldest in flight once written;
+    /// one too small for `limit` (a first-MiB quarter) is freed and replaced, so those quarters
+    /// cost memory only while they are in use.
+    private func reusableChunk(holding limit: Int) throws -> DeflateChunk {
+        while let chunk = idle.popLast() {
+            if chunk.inputCapacity >= limit { return chunk }
+            allocatedChunks -= 1
+        }
         if allocatedChunks < maxChunks {
             allocatedChunks += 1
-            return try DeflateChunk(level: level, capacity: chunkSize)
+            return try DeflateChunk(level: level, capacity: limit)
         }
         let oldest = inFlight.removeFirst()
         oldest.done.wait()
         try emit(oldest)
-        return oldest
+        return oldest.inputCapacity >= limit ? oldest : try DeflateChunk(level: level, capacity: limit)
     }
 
     private func submit(_ chunk: DeflateChunk) throws {
